@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import { ACTION_PATTERN, ACTION_RULE } from './action';
+import { type JsonObject, jsonProblem, utf8Length } from './json-value';
+import { LIMITS } from './limits';
+import { textProblem } from './text';
+
+const text = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .superRefine((value, ctx) => {
+      const problem = textProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    });
+
+const jsonObject = (maxBytes: number) =>
+  z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
+    const problem = jsonProblem(value);
+    if (problem) {
+      ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
+      return;
+    }
+    const bytes = utf8Length(value);
+    if (bytes > maxBytes) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `is ${bytes} bytes of JSON; the limit is ${maxBytes}`,
+      });
+    }
+  }) as unknown as z.ZodType<JsonObject>;
+
+export const actorTypes = ['user', 'service', 'system'] as const;
+export const outcomes = ['success', 'failure'] as const;
+
+/**
+ * What a caller sends to `logAction`. The seed's fields keep their names; `id` is an
+ * optional client-made UUIDv7 so a retry stores nothing new, and its time is the event's
+ * `createdAt`.
+ */
+export const auditEntrySchema = z
+  .object({
+    id: z.uuid({ version: 'v7', message: 'must be a UUIDv7' }).optional(),
+    actorId: text(LIMITS.actorId).min(1, 'is required'),
+    actorEmail: text(LIMITS.actorEmail),
+    actorType: z.enum(actorTypes).default('user'),
+    action: text(LIMITS.action).regex(ACTION_PATTERN, ACTION_RULE),
+    outcome: z.enum(outcomes).default('success'),
+    resourceType: text(LIMITS.resourceType).min(1).optional(),
+    resourceId: text(LIMITS.resourceId).min(1).optional(),
+    metadata: jsonObject(LIMITS.metadataBytes).optional(),
+    changes: z
+      .object({ before: jsonObject(LIMITS.changesBytes), after: jsonObject(LIMITS.changesBytes) })
+      .partial()
+      .strict()
+      .superRefine((value, ctx) => {
+        const bytes = utf8Length(value);
+        if (bytes > LIMITS.changesBytes) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `is ${bytes} bytes of JSON; the limit is ${LIMITS.changesBytes}`,
+          });
+        }
+      })
+      .optional(),
+    ip: z.union([z.ipv4(), z.ipv6()], { message: 'must be an IPv4 or IPv6 address' }).optional(),
+    userAgent: text(LIMITS.userAgent).optional(),
+    requestId: text(LIMITS.requestId).min(1).optional(),
+  })
+  .strict()
+  .superRefine((entry, ctx) => {
+    // People are identified by email in every report; services and the system may
+    // have none, so only a user's email must be a real address.
+    if (entry.actorType === 'user' && !z.email().safeParse(entry.actorEmail).success) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['actorEmail'],
+        message: 'must be an email address for a user actor',
+      });
+    }
+  });
+
+export type AuditEntryInput = z.input<typeof auditEntrySchema>;
+export type AuditEntry = z.output<typeof auditEntrySchema>;
+
+/** An event as stored and returned: the entry plus where and when it landed. */
+export interface AuditEvent {
+  id: string;
+  seq: number;
+  createdAt: string;
+  actorId: string;
+  actorEmail: string;
+  actorType: (typeof actorTypes)[number];
+  action: string;
+  outcome: (typeof outcomes)[number];
+  resourceType: string | null;
+  resourceId: string | null;
+  metadata: JsonObject | null;
+  changes: { before?: JsonObject; after?: JsonObject } | null;
+  ip: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+}

@@ -1,0 +1,19 @@
+/** Every bound an event must respect; the API, the SDK and the dashboard share them. */
+export const LIMITS = {
+  actorId: 256,
+  actorEmail: 320,
+  action: 128,
+  resourceType: 64,
+  resourceId: 256,
+  userAgent: 1024,
+  requestId: 128,
+  /** Bytes of UTF-8 JSON. */
+  metadataBytes: 16 * 1024,
+  changesBytes: 64 * 1024,
+  /** Events in one logMany call. */
+  batch: 1000,
+  /** A client-chosen id may date an event this far back (a retry after an outage)... */
+  idPastMs: 7 * 24 * 60 * 60 * 1000,
+  /** ...and this far ahead, for clock skew between the caller and the server. */
+  idFutureMs: 60 * 1000,
+} as const;

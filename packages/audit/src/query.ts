@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { LIMITS } from './limits';
+
+const isoTime = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' });
+
+/** Filters shared by the table, the facets and the exports. */
+export const eventFilterSchema = z
+  .object({
+    /** An actor's id or email, matched exactly. */
+    actor: z.string().min(1).max(LIMITS.actorEmail).optional(),
+    /** An action name, or a prefix ending in `*` (`user.*`). */
+    action: z
+      .string()
+      .max(LIMITS.action)
+      .regex(/^[a-z0-9_.]+\*?$/, 'must be an action name, optionally ending in *')
+      .optional(),
+    resourceType: z.string().min(1).max(LIMITS.resourceType).optional(),
+    resourceId: z.string().min(1).max(LIMITS.resourceId).optional(),
+    outcome: z.enum(['success', 'failure']).optional(),
+    /** Inclusive lower bound on createdAt. */
+    from: isoTime.optional(),
+    /** Exclusive upper bound on createdAt. */
+    to: isoTime.optional(),
+  })
+  .strict()
+  .refine((f) => !f.from || !f.to || Date.parse(f.from) < Date.parse(f.to), {
+    message: '`from` must be before `to`',
+    path: ['to'],
+  });
+
+export type EventFilter = z.output<typeof eventFilterSchema>;
+
+export const PAGE_SIZE_MAX = 500;
+
+export const querySchema = z.object({
+  filter: eventFilterSchema.default({}),
+  cursor: z.string().max(200).optional(),
+  limit: z.number().int().min(1).max(PAGE_SIZE_MAX).default(50),
+});
+
+export type QueryInput = z.input<typeof querySchema>;
+
+export const exportFormats = ['csv', 'json'] as const;
+export type ExportFormat = (typeof exportFormats)[number];

@@ -1,0 +1,151 @@
+import { auditEntrySchema, newEventId } from '@auditlog/audit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuditStore } from './store';
+import { createTestDatabase, TEST_DRIVERS, type TestDatabase } from './test-databases';
+
+const entry = (overrides: Record<string, unknown> = {}) =>
+  auditEntrySchema.parse({
+    actorId: 'u_1',
+    actorEmail: 'ada@example.com',
+    action: 'user.role_changed',
+    resourceType: 'user',
+    resourceId: 'u_2',
+    metadata: { oldRole: 'member', newRole: 'admin' },
+    ip: '203.0.113.7',
+    ...overrides,
+  });
+
+describe.each(TEST_DRIVERS)('AuditStore on %s', (driver) => {
+  let db: TestDatabase;
+  let store: AuditStore;
+  beforeAll(async () => {
+    db = await createTestDatabase(driver);
+    store = new AuditStore(db);
+  });
+  afterAll(async () => {
+    await store?.close();
+    await db?.drop();
+  });
+
+  it('appends an event and reads it back with every field intact', async () => {
+    const [result] = await store.append([entry({ userAgent: 'curl/8.5', requestId: 'req-1' })]);
+    expect(result?.duplicate).toBe(false);
+    const page = await store.query({ actor: 'ada@example.com' }, { limit: 10 });
+    expect(page.events).toHaveLength(1);
+    expect(page.events[0]).toMatchObject({
+      id: result?.id,
+      seq: result?.seq,
+      actorId: 'u_1',
+      actorEmail: 'ada@example.com',
+      actorType: 'user',
+      action: 'user.role_changed',
+      outcome: 'success',
+      resourceType: 'user',
+      resourceId: 'u_2',
+      metadata: { oldRole: 'member', newRole: 'admin' },
+      ip: '203.0.113.7',
+      userAgent: 'curl/8.5',
+      requestId: 'req-1',
+      changes: null,
+    });
+  });
+});
+
+describe.each(TEST_DRIVERS)('AuditStore ordering, idempotency and filters on %s', (driver) => {
+  let db: TestDatabase;
+  let store: AuditStore;
+  beforeAll(async () => {
+    db = await createTestDatabase(driver);
+    store = new AuditStore(db);
+  });
+  afterAll(async () => {
+    await store?.close();
+    await db?.drop();
+  });
+
+  it('stores nothing new when an event is retried with the same id', async () => {
+    const id = newEventId();
+    const [first] = await store.append([entry({ id })]);
+    const [again] = await store.append([entry({ id, metadata: { retried: true } })]);
+    expect(again).toMatchObject({ id, seq: first?.seq, duplicate: true });
+    const page = await store.query({}, { limit: 100 });
+    expect(page.events.filter((e) => e.id === id)).toHaveLength(1);
+    expect(page.events.find((e) => e.id === id)?.metadata).toEqual(entry().metadata);
+  });
+
+  it('numbers concurrent appends 0..n-1 with no gap and no repeat', async () => {
+    const before = await store.size();
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        store.append([entry({ actorId: `c_${i}` }), entry({ actorId: `c_${i}` })]),
+      ),
+    );
+    expect(await store.size()).toBe(before + 80);
+    const seqs: number[] = [];
+    for await (const events of store.scan({}, 7)) seqs.push(...events.map((e) => e.seq));
+    expect(seqs.sort((a, b) => a - b)).toEqual(Array.from({ length: before + 80 }, (_, i) => i));
+  });
+
+  it('puts events of different months in their own partitions and finds them by date', async () => {
+    const march = new Date('2026-03-15T12:00:00Z');
+    const june = new Date('2026-06-01T00:00:00Z');
+    await store.append([
+      entry({ id: newEventId(march), action: 'billing.plan_changed' }),
+      entry({ id: newEventId(june), action: 'billing.plan_changed' }),
+    ]);
+    const partitions = await db.raw.withConnection((c) =>
+      c.query<{ name: string }>(
+        `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+         WHERE i.inhparent = '"AuditLog"'::regclass ORDER BY 1`,
+      ),
+    );
+    expect(partitions.map((p) => p.name)).toEqual(
+      expect.arrayContaining(['AuditLog_y2026m03', 'AuditLog_y2026m06']),
+    );
+    const spring = await store.query(
+      { from: '2026-03-01T00:00:00Z', to: '2026-06-01T00:00:00Z' },
+      { limit: 10 },
+    );
+    expect(spring.events.map((e) => e.createdAt)).toEqual(['2026-03-15T12:00:00.000Z']);
+  });
+
+  it('pages newest first through a filter with a keyset cursor, without overlap', async () => {
+    const base = Date.parse('2026-01-10T00:00:00Z');
+    await store.append(
+      Array.from({ length: 25 }, (_, i) =>
+        entry({ id: newEventId(new Date(base + i * 60_000)), action: 'project.archived' }),
+      ),
+    );
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await store.query({ action: 'project.*' }, { limit: 10, cursor });
+      seen.push(...page.events.map((e) => e.createdAt));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toHaveLength(25);
+    expect(seen).toEqual([...seen].sort().reverse());
+  });
+
+  it('filters by actor id or email, resource and outcome', async () => {
+    await store.append([
+      entry({ actorId: 'svc_billing', actorType: 'service', actorEmail: '', outcome: 'failure' }),
+      entry({ resourceType: 'workspace', resourceId: 'w_9' }),
+    ]);
+    const byService = await store.query({ actor: 'svc_billing' }, { limit: 10 });
+    expect(byService.events.map((e) => e.actorType)).toEqual(['service']);
+    const failures = await store.query({ outcome: 'failure' }, { limit: 10 });
+    expect(failures.events.map((e) => e.actorId)).toEqual(['svc_billing']);
+    const workspace = await store.query(
+      { resourceType: 'workspace', resourceId: 'w_9' },
+      { limit: 10 },
+    );
+    expect(workspace.events).toHaveLength(1);
+  });
+
+  it('refuses to rewrite a stored event through SQL', async () => {
+    await expect(
+      db.raw.withConnection((c) => c.query(`UPDATE "AuditLog" SET action = 'user.deleted'`)),
+    ).rejects.toThrow(/append-only/);
+  });
+});

@@ -1,6 +1,12 @@
 import { textProblem } from './text';
 
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonValue =
+  | string
+  | number
+  | boolean
+  | null
+  | JsonValue[]
+  | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 
 export const JSON_MAX_DEPTH = 16;
@@ -40,7 +46,10 @@ export function jsonProblem(
     }
     return undefined;
   }
-  return { path, message: 'must be plain JSON (objects, arrays, strings, numbers, booleans, null)' };
+  return {
+    path,
+    message: 'must be plain JSON (objects, arrays, strings, numbers, booleans, null)',
+  };
 }
 
 export function utf8Length(value: unknown): number {

@@ -1,5 +1,10 @@
 export type { AppendResult } from './append';
-export { type Database, type DatabaseConfig, DatabaseUnavailableError, openDatabase } from './database';
+export {
+  type Database,
+  type DatabaseConfig,
+  DatabaseUnavailableError,
+  openDatabase,
+} from './database';
 export { ShuttingDownError } from './group-commit';
 export { MigrationError, migrate } from './migrate';
 export { type EventPage, InvalidCursorError, type Order } from './query';

@@ -1,0 +1,30 @@
+import { type EventFilter, type ExportFormat, eventsToCsv, jsonArray } from '@auditlog/audit';
+import type { AuditStore } from '@auditlog/db';
+
+export const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = {
+  csv: 'text/csv; charset=utf-8',
+  json: 'application/json; charset=utf-8',
+};
+
+/**
+ * The export as text chunks, oldest event first, one chunk per page read from the
+ * store: memory stays flat whatever the size of the export.
+ */
+export async function* exportChunks(
+  store: AuditStore,
+  filter: EventFilter,
+  format: ExportFormat,
+): AsyncGenerator<string> {
+  let first = true;
+  if (format === 'json') yield jsonArray.open;
+  for await (const events of store.scan(filter)) {
+    yield format === 'csv' ? eventsToCsv(events, first) : jsonArray.chunk(events, first);
+    first = false;
+  }
+  if (format === 'json') yield jsonArray.close;
+  else if (first) yield eventsToCsv([], true);
+}
+
+export function exportFilename(format: ExportFormat, now = new Date()): string {
+  return `audit-log-${now.toISOString().replaceAll(':', '-').slice(0, 19)}Z.${format}`;
+}

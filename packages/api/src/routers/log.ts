@@ -1,0 +1,38 @@
+import { auditEntrySchema, LIMITS, uuid7Time } from '@auditlog/audit';
+import { z } from 'zod';
+import { publicProcedure, router } from '../trpc';
+
+// A client-made id dates its event. Accept it only near the present: far enough back for
+// retries after an outage, never so far that a caller could slip an event into history.
+const logEntrySchema = auditEntrySchema.superRefine((entry, ctx) => {
+  if (!entry.id) return;
+  const age = Date.now() - uuid7Time(entry.id);
+  if (age > LIMITS.idPastMs || age < -LIMITS.idFutureMs) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['id'],
+      message: `dates the event ${new Date(uuid7Time(entry.id)).toISOString()}; a client id must be from the last ${LIMITS.idPastMs / 86_400_000} days`,
+    });
+  }
+});
+
+const appendResult = (r: { id: string; seq: number; createdAt: Date; duplicate: boolean }) => ({
+  id: r.id,
+  seq: r.seq,
+  createdAt: r.createdAt.toISOString(),
+  duplicate: r.duplicate,
+});
+
+export const logRouter = router({
+  /** Records one action; resolves once it is durably stored. */
+  logAction: publicProcedure.input(logEntrySchema).mutation(async ({ ctx, input }) => {
+    const [result] = await ctx.store.append([input]);
+    if (!result) throw new Error('append returned no result');
+    return appendResult(result);
+  }),
+
+  /** Records up to LIMITS.batch actions atomically, in the order given. */
+  logMany: publicProcedure
+    .input(z.array(logEntrySchema).min(1).max(LIMITS.batch))
+    .mutation(async ({ ctx, input }) => (await ctx.store.append(input)).map(appendResult)),
+});

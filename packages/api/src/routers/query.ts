@@ -1,0 +1,21 @@
+import { eventFilterSchema, exportFormats, querySchema } from '@auditlog/audit';
+import { z } from 'zod';
+import { exportChunks } from '../export';
+import { publicProcedure, router } from '../trpc';
+
+export const queryRouter = router({
+  /** A page of events, newest first; pass `nextCursor` back for the next page. */
+  query: publicProcedure
+    .input(querySchema)
+    .query(({ ctx, input }) =>
+      ctx.store.query(input.filter, { cursor: input.cursor, limit: input.limit }),
+    ),
+
+  /**
+   * The matching events as CSV or JSON text, streamed in chunks (use
+   * httpBatchStreamLink); browsers download the same bytes from GET /export.
+   */
+  export: publicProcedure
+    .input(z.object({ filter: eventFilterSchema.default({}), format: z.enum(exportFormats) }))
+    .query(({ ctx, input }) => exportChunks(ctx.store, input.filter, input.format)),
+});

@@ -1,15 +1,20 @@
 import { InvalidCursorError, ShuttingDownError } from '@auditlog/db';
 import { initTRPC, TRPCError } from '@trpc/server';
-import { ZodError } from 'zod';
+import { ZodError, z } from 'zod';
 import type { Context } from './context';
 
 const t = initTRPC.context<Context>().create({
+  // Stack traces describe the server's insides; an audit service never hands them out.
+  isDev: false,
   errorFormatter({ shape, error }) {
-    // Callers fix bad input from the zod issues: each names the field (path) and why.
+    // Callers fix bad input from the zod issues: each names the field (path) and why;
+    // the message says the same in one readable line.
     const cause = error.cause;
+    if (!(cause instanceof ZodError)) return { ...shape, data: { ...shape.data, zodIssues: null } };
     return {
       ...shape,
-      data: { ...shape.data, zodIssues: cause instanceof ZodError ? cause.issues : null },
+      message: z.prettifyError(cause),
+      data: { ...shape.data, zodIssues: cause.issues },
     };
   },
 });

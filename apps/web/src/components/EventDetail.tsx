@@ -1,0 +1,50 @@
+import type { AuditEvent } from '@auditlog/audit';
+import { formatResource, formatTime } from './format';
+
+/** Every field of one event, for the moment a row needs a closer look. */
+export function EventDetail({ event, onClose }: { event: AuditEvent; onClose(): void }) {
+  const rows: [string, string | null][] = [
+    ['Time', `${formatTime(event.createdAt)} (${event.createdAt})`],
+    ['Action', event.action],
+    ['Outcome', event.outcome],
+    ['Actor', `${event.actorEmail || '—'} · ${event.actorId} (${event.actorType})`],
+    ['Resource', formatResource(event.resourceType, event.resourceId) || null],
+    ['IP', event.ip],
+    ['User agent', event.userAgent],
+    ['Request', event.requestId],
+    ['Event id', event.id],
+    ['Position', `#${event.seq}`],
+  ];
+  return (
+    <aside className="detail" aria-label="Event detail">
+      <header>
+        <h2>{event.action}</h2>
+        <button type="button" className="secondary" onClick={onClose} aria-label="Close detail">
+          ×
+        </button>
+      </header>
+      <dl>
+        {rows
+          .filter(([, value]) => value)
+          .map(([label, value]) => (
+            <div key={label}>
+              <dt>{label}</dt>
+              <dd>{value}</dd>
+            </div>
+          ))}
+      </dl>
+      {event.changes && (
+        <>
+          <h3>Changes</h3>
+          <pre>{JSON.stringify(event.changes, null, 2)}</pre>
+        </>
+      )}
+      {event.metadata && (
+        <>
+          <h3>Metadata</h3>
+          <pre>{JSON.stringify(event.metadata, null, 2)}</pre>
+        </>
+      )}
+    </aside>
+  );
+}

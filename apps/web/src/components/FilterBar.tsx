@@ -1,0 +1,53 @@
+import { type FormEvent, useEffect, useState } from 'react';
+import { EMPTY_FORM, type FilterForm } from '../filters';
+
+interface Props {
+  value: FilterForm;
+  onApply(next: FilterForm): void;
+}
+
+/** Filter inputs; applied on submit (Enter or the button), not on every keystroke. */
+export function FilterBar({ value, onApply }: Props) {
+  const [draft, setDraft] = useState(value);
+  useEffect(() => setDraft(value), [value]);
+
+  const field = (key: keyof FilterForm) => ({
+    value: draft[key],
+    onChange: (e: { target: { value: string } }) => setDraft({ ...draft, [key]: e.target.value }),
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    onApply(draft);
+  };
+
+  return (
+    <form className="filters" onSubmit={submit} aria-label="Filters">
+      <label>
+        Actor
+        <input type="search" placeholder="id or email" {...field('actor')} />
+      </label>
+      <label>
+        Action
+        <input type="search" placeholder="user.role_changed or user.*" {...field('action')} />
+      </label>
+      <label>
+        Resource
+        <input type="search" placeholder="type or type:id" {...field('resource')} />
+      </label>
+      <label>
+        From
+        <input type="date" {...field('from')} max={draft.to || undefined} />
+      </label>
+      <label>
+        To
+        <input type="date" {...field('to')} min={draft.from || undefined} />
+      </label>
+      <div className="filter-actions">
+        <button type="submit">Apply</button>
+        <button type="button" className="secondary" onClick={() => onApply(EMPTY_FORM)}>
+          Clear
+        </button>
+      </div>
+    </form>
+  );
+}

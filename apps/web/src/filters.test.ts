@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { EMPTY_FORM, exportHref, filterFromForm, formFromSearch, searchFromForm } from './filters';
+
+describe('filter form', () => {
+  it('survives a round trip through the URL', () => {
+    const form = { ...EMPTY_FORM, actor: 'ada@example.com', action: 'user.*', from: '2026-11-01' };
+    expect(formFromSearch(searchFromForm(form))).toEqual(form);
+    expect(searchFromForm(EMPTY_FORM)).toBe('');
+  });
+
+  it('turns whole days into a half-open range that includes the "to" day', () => {
+    const filter = filterFromForm({ ...EMPTY_FORM, from: '2026-11-01', to: '2026-11-03' });
+    expect(new Date(filter.from as string).getDate()).toBe(1);
+    const to = new Date(filter.to as string);
+    expect([to.getDate(), to.getHours(), to.getMinutes()]).toEqual([4, 0, 0]);
+  });
+
+  it('splits "type:id" into a resource filter', () => {
+    expect(filterFromForm({ ...EMPTY_FORM, resource: 'user:u_42' })).toEqual({
+      resourceType: 'user',
+      resourceId: 'u_42',
+    });
+    expect(filterFromForm({ ...EMPTY_FORM, resource: 'document' })).toEqual({
+      resourceType: 'document',
+    });
+  });
+
+  it('builds download links carrying the filter', () => {
+    expect(exportHref({ action: 'user.*', actor: 'u 1' }, 'json')).toBe(
+      '/export?format=json&action=user.*&actor=u+1',
+    );
+  });
+});

@@ -1,0 +1,56 @@
+import type { EventFilter } from '@auditlog/audit';
+
+/**
+ * What the filter bar holds, as typed: dates are whole local days (yyyy-mm-dd) and the
+ * "to" day is included. Kept in the page's URL so a filtered view can be bookmarked and
+ * sent to a colleague.
+ */
+export interface FilterForm {
+  actor: string;
+  action: string;
+  resource: string;
+  from: string;
+  to: string;
+}
+
+export const EMPTY_FORM: FilterForm = { actor: '', action: '', resource: '', from: '', to: '' };
+
+const KEYS = Object.keys(EMPTY_FORM) as (keyof FilterForm)[];
+
+export function formFromSearch(search: string): FilterForm {
+  const params = new URLSearchParams(search);
+  return Object.fromEntries(KEYS.map((k) => [k, params.get(k) ?? ''])) as unknown as FilterForm;
+}
+
+export function searchFromForm(form: FilterForm): string {
+  const params = new URLSearchParams();
+  for (const key of KEYS) if (form[key].trim()) params.set(key, form[key].trim());
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+/** Local midnight of a yyyy-mm-dd day, `addDays` later, as an ISO instant. */
+function localDayStart(day: string, addDays = 0): string {
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(y ?? 1970, (m ?? 1) - 1, (d ?? 1) + addDays).toISOString();
+}
+
+/** The API's filter for a form: "to" becomes the start of the following day (exclusive). */
+export function filterFromForm(form: FilterForm): EventFilter {
+  const filter: EventFilter = {};
+  if (form.actor.trim()) filter.actor = form.actor.trim();
+  if (form.action.trim()) filter.action = form.action.trim();
+  const [resourceType, resourceId] = form.resource.trim().split(':', 2);
+  if (resourceType) filter.resourceType = resourceType;
+  if (resourceId) filter.resourceId = resourceId;
+  if (form.from) filter.from = localDayStart(form.from);
+  if (form.to) filter.to = localDayStart(form.to, 1);
+  return filter;
+}
+
+/** The download link for the current filter, in the given format. */
+export function exportHref(filter: EventFilter, format: 'csv' | 'json'): string {
+  const params = new URLSearchParams({ format });
+  for (const [key, value] of Object.entries(filter)) if (value) params.set(key, String(value));
+  return `/export?${params}`;
+}

@@ -1,0 +1,101 @@
+import type { AppRouter } from '@auditlog/api';
+import { AuditStore } from '@auditlog/db';
+import { createTestDatabase, TEST_DRIVERS, type TestDatabase } from '@auditlog/db/testing';
+import {
+  createTRPCClient,
+  httpBatchLink,
+  httpBatchStreamLink,
+  TRPCClientError,
+} from '@trpc/client';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from './app';
+
+const entry = {
+  actorId: 'usr_1',
+  actorEmail: 'grace@example.com',
+  action: 'billing.plan_changed',
+  resourceType: 'workspace',
+  resourceId: 'ws_1',
+  metadata: { oldPlan: 'team', newPlan: 'enterprise' },
+  ip: '2001:db8::1',
+};
+
+describe.each(TEST_DRIVERS)('the HTTP server on %s', (driver) => {
+  let db: TestDatabase;
+  let store: AuditStore;
+  let app: FastifyInstance;
+  let base: string;
+  beforeAll(async () => {
+    db = await createTestDatabase(driver);
+    store = new AuditStore(db);
+    app = await buildApp({ store });
+    base = await app.listen({ host: '127.0.0.1', port: 0 });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await store?.close();
+    await db?.drop();
+  });
+
+  it('round-trips logAction and query through the typed tRPC client over HTTP', async () => {
+    const client = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${base}/trpc` })] });
+    const logged = await client.logAction.mutate(entry);
+    const page = await client.query.query({ filter: { actor: 'grace@example.com' } });
+    expect(page.events).toEqual([expect.objectContaining({ ...entry, id: logged.id })]);
+  });
+
+  it('streams an export through the tRPC client', async () => {
+    const client = createTRPCClient<AppRouter>({
+      links: [httpBatchStreamLink({ url: `${base}/trpc` })],
+    });
+    let json = '';
+    for await (const chunk of await client.export.query({
+      format: 'json',
+      filter: { action: 'billing.*' },
+    })) {
+      json += chunk;
+    }
+    expect(JSON.parse(json)).toEqual([expect.objectContaining(entry)]);
+  });
+
+  it('answers bad input with BAD_REQUEST, the zod issues and no stack trace', async () => {
+    const client = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${base}/trpc` })] });
+    const before = await store.size();
+    const error = await client.logAction
+      .mutate({ ...entry, action: 'Plan Changed', metadata: { x: 'a\u0000' } })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TRPCClientError);
+    const data = (error as TRPCClientError<AppRouter>).data;
+    expect(data?.code).toBe('BAD_REQUEST');
+    expect(data?.httpStatus).toBe(400);
+    expect(data?.zodIssues?.map((i) => i.path)).toEqual([['action'], ['metadata', 'x']]);
+    expect(data).not.toHaveProperty('stack');
+    expect((error as Error).message).toContain('must look like domain.verb_past');
+    expect(await store.size()).toBe(before);
+  });
+
+  it('downloads a filtered CSV as an attachment', async () => {
+    const response = await fetch(`${base}/export?format=csv&action=billing.plan_changed`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(response.headers.get('content-disposition')).toMatch(
+      /^attachment; filename="audit-log-.*\.csv"$/,
+    );
+    const lines = (await response.text()).trimEnd().split('\r\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain('grace@example.com');
+  });
+
+  it('refuses a bad export request with 400 and says which parameter is wrong', async () => {
+    const response = await fetch(`${base}/export?format=xml&from=yesterday`);
+    expect(response.status).toBe(400);
+    const body = await response.json();
+    expect(body.issues.map((i: { path: string[] }) => i.path[0])).toEqual(['format', 'from']);
+  });
+
+  it('reports health with the database in use', async () => {
+    const response = await fetch(`${base}/healthz`);
+    expect(await response.json()).toMatchObject({ status: 'ok', database: driver });
+  });
+});

@@ -1,0 +1,114 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AuditStore, openDatabase } from '@auditlog/db';
+import { describe, expect, it } from 'vitest';
+
+const MAIN = new URL('./main.ts', import.meta.url).pathname;
+
+function startServer(env: Record<string, string>): ChildProcess & { output: () => string } {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (d) => {
+    output += d;
+  });
+  child.stderr?.on('data', (d) => {
+    output += d;
+  });
+  return Object.assign(child, { output: () => output });
+}
+
+async function exitCode(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return child.exitCode;
+  const [code] = await once(child, 'exit');
+  return code as number | null;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  return port;
+}
+
+async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
+  for (let i = 0; i < 200 && child.exitCode === null; i++) {
+    const ok = await fetch(url).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('server did not become healthy');
+}
+
+describe('the server process', () => {
+  it('exits with a clear message when PostgreSQL cannot be reached', async () => {
+    const port = await freePort();
+    const started = Date.now();
+    const child = startServer({ DATABASE_URL: `postgresql://postgres@127.0.0.1:${port}/audit` });
+    expect(await exitCode(child)).toBe(1);
+    expect(child.output()).toContain(`cannot reach PostgreSQL at 127.0.0.1:${port}/audit`);
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
+  it('exits naming the bad setting when the configuration is invalid', async () => {
+    const child = startServer({ PORT: '70000' });
+    expect(await exitCode(child)).toBe(1);
+    expect(child.output()).toContain('invalid configuration');
+    expect(child.output()).toContain('PORT="70000"');
+  });
+
+  it('keeps every acknowledged event when stopped with SIGTERM under load', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'audit-shutdown-'));
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const child = startServer({ DATA_DIR: dataDir, PORT: String(port) });
+    await waitForHealth(`${base}/healthz`, child);
+
+    const acknowledged: string[] = [];
+    const send = async (i: number) => {
+      const response = await fetch(`${base}/trpc/logAction`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          actorId: `u${i}`,
+          actorEmail: 'load@example.com',
+          action: 'load.tested',
+        }),
+      }).catch(() => undefined);
+      if (response?.ok) acknowledged.push((await response.json()).result.data.id);
+    };
+    // Writers keep sending until the server stops answering; SIGTERM lands mid-stream.
+    const writers = Array.from({ length: 8 }, async (_, w) => {
+      for (let i = 0; child.exitCode === null && i < 2000; i++) await send(w * 10_000 + i);
+    });
+    await new Promise((r) => setTimeout(r, 1500));
+    child.kill('SIGTERM');
+    await Promise.all(writers);
+    expect(await exitCode(child)).toBe(0);
+    expect(acknowledged.length).toBeGreaterThan(50);
+
+    const db = await openDatabase({ dataDir });
+    const store = new AuditStore(db);
+    try {
+      const stored = new Set<string>();
+      for await (const events of store.scan({ action: 'load.tested' })) {
+        for (const e of events) stored.add(e.id);
+      }
+      expect(acknowledged.filter((id) => !stored.has(id))).toEqual([]);
+      expect(await store.size()).toBe(stored.size);
+    } finally {
+      await store.close();
+      await db.close();
+    }
+  }, 60_000);
+});

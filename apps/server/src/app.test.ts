@@ -90,8 +90,8 @@ describe.each(TEST_DRIVERS)('the HTTP server on %s', (driver) => {
   it('refuses a bad export request with 400 and says which parameter is wrong', async () => {
     const response = await fetch(`${base}/export?format=xml&from=yesterday`);
     expect(response.status).toBe(400);
-    const body = await response.json();
-    expect(body.issues.map((i: { path: string[] }) => i.path[0])).toEqual(['format', 'from']);
+    const body = (await response.json()) as { issues: { path: string[] }[] };
+    expect(body.issues.map((i) => i.path[0])).toEqual(['format', 'from']);
   });
 
   it('reports health with the database in use', async () => {

@@ -85,7 +85,10 @@ describe('the server process', () => {
           action: 'load.tested',
         }),
       }).catch(() => undefined);
-      if (response?.ok) acknowledged.push((await response.json()).result.data.id);
+      if (response?.ok) {
+        const body = (await response.json()) as { result: { data: { id: string } } };
+        acknowledged.push(body.result.data.id);
+      }
     };
     // Writers keep sending until the server stops answering; SIGTERM lands mid-stream.
     const writers = Array.from({ length: 8 }, async (_, w) => {

@@ -1,0 +1,25 @@
+import canonicalize from 'canonicalize';
+import { createHash, randomBytes } from 'node:crypto';
+const ev = { v: 1, id: '01a2188b-991a-72c0-b9a6-231927a380fe', createdAt: '2026-11-26T15:48:51.610Z', actorId: 'usr_4wpY6oYROf', actorType: 'user', action: 'document.updated', outcome: 'success', resourceType: 'document', resourceId: 'doc_abc', metadata: { n: 1, note: 'benchmark' }, changes: { before: { title: 'a b c' }, after: { title: 'd e f' } }, requestId: 'req_BwdPfu9YcNgfqQGS', piiDigest: 'a'.repeat(64) };
+const N = 100000;
+let t = performance.now();
+for (let i = 0; i < N; i++) canonicalize(ev);
+console.log('canonicalize us', (performance.now() - t) * 1000 / N);
+t = performance.now();
+for (let i = 0; i < N; i++) JSON.stringify(ev);
+console.log('stringify us', (performance.now() - t) * 1000 / N);
+const s = canonicalize(ev) as string;
+t = performance.now();
+for (let i = 0; i < N; i++) createHash('sha256').update(new Uint8Array([0])).update(s).digest();
+console.log('sha256 leaf us', (performance.now() - t) * 1000 / N);
+const a = randomBytes(32), b = randomBytes(32);
+t = performance.now();
+for (let i = 0; i < N; i++) createHash('sha256').update(new Uint8Array([1])).update(a).update(b).digest();
+console.log('sha256 node us', (performance.now() - t) * 1000 / N);
+const buf = Buffer.alloc(65);
+t = performance.now();
+for (let i = 0; i < N; i++) { buf[0] = 1; a.copy(buf, 1); b.copy(buf, 33); createHash('sha256').update(buf).digest(); }
+console.log('sha256 node single-update us', (performance.now() - t) * 1000 / N);
+t = performance.now();
+for (let i = 0; i < N; i++) randomBytes(16);
+console.log('randomBytes16 us', (performance.now() - t) * 1000 / N);

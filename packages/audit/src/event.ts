@@ -99,4 +99,12 @@ export interface AuditEvent {
   ip: string | null;
   userAgent: string | null;
   requestId: string | null;
+  /** The event's Merkle leaf hash, hex. */
+  hash: string;
+  /** SHA-256 of the salted personal data, hex; what the leaf commits to instead of it. */
+  piiDigest: string;
+  /** The salt, hex; null once the person's data has been erased. */
+  piiSalt: string | null;
+  /** When actorEmail, ip and userAgent were erased (GDPR), if they were. */
+  erasedAt: string | null;
 }

@@ -7,3 +7,4 @@ export * from './query';
 export * from './serialize';
 export * from './text';
 export * from './uuid7';
+export * from './merkle';

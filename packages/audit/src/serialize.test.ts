@@ -20,6 +20,10 @@ const event = (overrides: Partial<AuditEvent> = {}): AuditEvent => ({
   ip: '203.0.113.9',
   userAgent: 'Mozilla/5.0 (X11; Linux x86_64)',
   requestId: null,
+  hash: 'ab'.repeat(32),
+  piiDigest: 'cd'.repeat(32),
+  piiSalt: 'ef'.repeat(16),
+  erasedAt: null,
   ...overrides,
 });
 

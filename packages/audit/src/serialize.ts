@@ -17,6 +17,8 @@ export const CSV_COLUMNS = [
   'requestId',
   'metadata',
   'changes',
+  'erasedAt',
+  'hash',
 ] as const satisfies readonly (keyof AuditEvent)[];
 
 // Spreadsheets run a cell that starts with one of these as a formula, and audit data

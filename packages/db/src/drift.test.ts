@@ -30,6 +30,7 @@ const SCALAR_TYPES: Record<string, string> = {
   DateTime: 'timestamp',
   Json: 'jsonb',
   Boolean: 'bool',
+  Bytes: 'bytea',
 };
 const NATIVE_TYPES: Record<string, string> = { Uuid: 'uuid', Timestamptz: 'timestamptz' };
 

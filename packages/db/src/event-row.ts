@@ -19,5 +19,9 @@ export function toAuditEvent(row: AuditLog): AuditEvent {
     ip: row.ip,
     userAgent: row.userAgent,
     requestId: row.requestId,
+    hash: Buffer.from(row.hash).toString('hex'),
+    piiDigest: Buffer.from(row.piiDigest).toString('hex'),
+    piiSalt: row.piiSalt ? Buffer.from(row.piiSalt).toString('hex') : null,
+    erasedAt: row.erasedAt?.toISOString() ?? null,
   };
 }

@@ -9,3 +9,4 @@ export { ShuttingDownError } from './group-commit';
 export { MigrationError, migrate } from './migrate';
 export { type EventPage, InvalidCursorError, type Order } from './query';
 export { AuditStore } from './store';
+export type { VerificationResult } from './verify-log';

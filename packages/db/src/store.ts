@@ -1,8 +1,14 @@
+import type { KeyObject } from 'node:crypto';
 import { type AuditEntry, type EventFilter, LIMITS } from '@auditlog/audit';
-import { type AppendResult, appendBatch, type PreparedEntry, prepareEntry } from './append';
+import { type AppendResult, appendBatch, type PreparedEntry, prepareEntries } from './append';
+import { issueCheckpoint, latestCheckpoint } from './checkpoints';
 import type { Database } from './database';
+import { erasePerson } from './erase';
+import { toAuditEvent } from './event-row';
 import { GroupCommitter } from './group-commit';
+import { consistencyProofFor, inclusionProofFor } from './proofs';
 import { type EventPage, type Order, queryEvents, scanEvents } from './query';
+import { type VerifyOptions, verifyLog } from './verify-log';
 
 /** The audit log over one database: appends go through group commit, reads straight. */
 export class AuditStore {
@@ -19,7 +25,7 @@ export class AuditStore {
 
   /** Resolves once the entries are committed, in the order given. */
   append(entries: AuditEntry[]): Promise<AppendResult[]> {
-    return this.committer.submit(entries.map(prepareEntry));
+    return this.committer.submit(prepareEntries(entries));
   }
 
   query(
@@ -31,6 +37,35 @@ export class AuditStore {
 
   scan(filter: EventFilter, pageSize?: number) {
     return scanEvents(this.db.prisma, filter, pageSize);
+  }
+
+  async get(id: string) {
+    const row = await this.db.prisma.auditLog.findFirst({ where: { id } });
+    return row ? toAuditEvent(row) : null;
+  }
+
+  latestCheckpoint() {
+    return latestCheckpoint(this.db.prisma);
+  }
+
+  issueCheckpoint(key: KeyObject) {
+    return issueCheckpoint(this.db.prisma, key);
+  }
+
+  inclusionProof(seq: number, treeSize: number) {
+    return inclusionProofFor(this.db.prisma, seq, treeSize);
+  }
+
+  consistencyProof(oldSize: number, newSize: number) {
+    return consistencyProofFor(this.db.prisma, oldSize, newSize);
+  }
+
+  verify(options?: VerifyOptions) {
+    return verifyLog(this.db.prisma, options);
+  }
+
+  erasePerson(actor: string) {
+    return erasePerson(this.db.prisma, actor);
   }
 
   async size(): Promise<number> {

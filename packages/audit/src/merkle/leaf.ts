@@ -1,0 +1,71 @@
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import type { JsonObject } from '../json-value';
+import { type Hash, leafHash, startLeafHash } from './hash';
+
+/** The fields of an event that its leaf commits to. */
+export interface LeafFields {
+  id: string;
+  seq: number;
+  createdAt: string;
+  actorId: string;
+  actorType: string;
+  action: string;
+  outcome: string;
+  resourceType: string | null;
+  resourceId: string | null;
+  metadata: JsonObject | null;
+  changes: object | null;
+  requestId: string | null;
+  /** SHA-256 of the salted personal data (see piiDigest), hex. */
+  piiDigest: string;
+}
+
+/** The personal data that enters a leaf only through a salted digest. */
+export interface PersonalData {
+  actorEmail: string;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/**
+ * SHA-256(salt || [actorEmail, ip, userAgent] as JSON). Erasing a person deletes the
+ * data and the salt; the digest stays, so the leaf and every proof through it still
+ * verify, while the erased values can no longer be confirmed by guessing.
+ */
+export function piiDigest(salt: Uint8Array, pii: PersonalData): Buffer {
+  // A JSON array of strings and nulls is already in RFC 8785 canonical form.
+  const encoded = JSON.stringify([pii.actorEmail, pii.ip ?? null, pii.userAgent ?? null]);
+  return createHash('sha256').update(salt).update(encoded).digest();
+}
+
+const str = (value: string | null) => (value === null ? 'null' : JSON.stringify(value));
+const json = (value: object | null) => (value === null ? 'null' : (canonicalize(value) as string));
+
+/**
+ * RFC 8785 (JCS) canonical JSON of a leaf, without its closing `"seq":N}`. The keys are
+ * written in JCS order (UTF-16 code units: `_v` first, `seq` last) and every value as
+ * JCS serialises it: strings and numbers as ECMAScript's JSON.stringify does, nested
+ * objects through the `canonicalize` package. Ending on `seq` lets an append hash all
+ * but the last bytes before it takes the log's lock.
+ */
+export function leafPrefix(f: Omit<LeafFields, 'seq'>): string {
+  return `{"_v":1,"action":${str(f.action)},"actorId":${str(f.actorId)},"actorType":${str(f.actorType)},"changes":${json(f.changes)},"createdAt":${str(f.createdAt)},"id":${str(f.id)},"metadata":${json(f.metadata)},"outcome":${str(f.outcome)},"piiDigest":${str(f.piiDigest)},"requestId":${str(f.requestId)},"resourceId":${str(f.resourceId)},"resourceType":${str(f.resourceType)},"seq":`;
+}
+
+const seqSuffix = (seq: number) => `${seq}}`;
+
+/** The canonical bytes of a leaf, as a verifier in any language can rebuild them. */
+export function leafBytes(fields: LeafFields): string {
+  return leafPrefix(fields) + seqSuffix(fields.seq);
+}
+
+export function leafHashOf(fields: LeafFields): Hash {
+  return leafHash(leafBytes(fields));
+}
+
+/** A leaf hash computed up to its position; `finish` adds the seq once it is known. */
+export function draftLeaf(fields: Omit<LeafFields, 'seq'>) {
+  const state = startLeafHash(leafPrefix(fields));
+  return { finish: (seq: number): Hash => state.copy().update(seqSuffix(seq)).digest() };
+}

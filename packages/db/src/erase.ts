@@ -1,0 +1,23 @@
+import type { PrismaClient } from './generated/prisma/client';
+
+/**
+ * GDPR erasure of one person: blanks actorEmail, ip and userAgent and deletes their
+ * salt on every event where the person is the actor (matched by actor id or email).
+ * The leaves commit only to the salted digest, which stays, so every hash, checkpoint
+ * and proof still verifies, while the erased values can no longer be confirmed.
+ * Returns the actor ids whose events were erased and how many events.
+ */
+export async function erasePerson(prisma: PrismaClient, actor: string) {
+  const rows = await prisma.$queryRaw<{ actorId: string; count: bigint }[]>`
+    WITH erased AS (
+      UPDATE "AuditLog"
+      SET "actorEmail" = '', ip = NULL, "userAgent" = NULL, "piiSalt" = NULL, "erasedAt" = now()
+      WHERE ("actorId" = ${actor} OR "actorEmail" = ${actor}) AND "erasedAt" IS NULL
+      RETURNING "actorId"
+    )
+    SELECT "actorId", count(*) AS count FROM erased GROUP BY "actorId"`;
+  return {
+    actorIds: rows.map((r) => r.actorId),
+    events: rows.reduce((sum, r) => sum + Number(r.count), 0),
+  };
+}

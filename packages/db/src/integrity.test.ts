@@ -1,0 +1,307 @@
+import { generateKeyPairSync } from 'node:crypto';
+import {
+  auditEntrySchema,
+  leafFieldsOf,
+  leafHashOf,
+  rootFromInclusionProof,
+  verifyCheckpointSignature,
+  verifyConsistency,
+  verifyExport,
+} from '@auditlog/audit';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from './database';
+import { AuditStore } from './store';
+import { createTestDatabase, TEST_DRIVERS, type TestDatabase } from './test-databases';
+
+const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+const b64 = (s: string) => Buffer.from(s, 'base64');
+
+const entry = (i: number) =>
+  auditEntrySchema.parse({
+    actorId: `usr_${i % 7}`,
+    actorEmail: `person${i % 7}@example.com`,
+    action: i % 2 ? 'document.updated' : 'auth.signed_in',
+    resourceType: 'document',
+    resourceId: `doc_${i}`,
+    metadata: { i, note: 'ünïcode ✓' },
+    ip: `198.51.100.${i % 250}`,
+    userAgent: 'Mozilla/5.0',
+  });
+
+async function appendMany(store: AuditStore, from: number, count: number) {
+  for (let i = from; i < from + count; i += 100) {
+    await store.append(
+      Array.from({ length: Math.min(100, from + count - i) }, (_, k) => entry(i + k)),
+    );
+  }
+}
+
+async function exportAll(store: AuditStore) {
+  const events = [];
+  for await (const page of store.scan({})) events.push(...page);
+  return events;
+}
+
+/** Runs SQL with triggers off, as an attacker with database access would. */
+function tamper(db: TestDatabase, sql: string) {
+  return db.raw.withConnection(async (c) => {
+    await c.exec(
+      `SET session_replication_role = replica; ${sql}; SET session_replication_role = origin;`,
+    );
+  });
+}
+
+describe.each(TEST_DRIVERS)('the Merkle log on %s', (driver) => {
+  let db: TestDatabase;
+  let store: AuditStore;
+  beforeAll(async () => {
+    db = await createTestDatabase(driver);
+    store = new AuditStore(db);
+    await appendMany(store, 0, 300);
+  });
+  afterAll(async () => {
+    await store?.close();
+    await db?.drop();
+  });
+
+  it('signs checkpoints whose roots the events reproduce, offline', async () => {
+    const checkpoint = await store.issueCheckpoint(privateKey);
+    expect(checkpoint.treeSize).toBe(300);
+    expect(verifyCheckpointSignature(checkpoint, publicKey)).toBe(true);
+    expect(await store.issueCheckpoint(privateKey)).toEqual(checkpoint);
+    expect(verifyExport(await exportAll(store), checkpoint, publicKey)).toEqual({
+      ok: true,
+      treeSize: 300,
+      checked: 300,
+    });
+  });
+
+  it('gives every event an inclusion proof that leads to the signed root', async () => {
+    const checkpoint = await store.issueCheckpoint(privateKey);
+    for (const seq of [0, 1, 128, 255, 256, 257, 299]) {
+      const [event] = (await store.query({ resourceId: `doc_${seq}` }, { limit: 1 })).events;
+      if (!event) throw new Error(`no event ${seq}`);
+      const proof = (await store.inclusionProof(event.seq, checkpoint.treeSize)).map(b64);
+      const root = rootFromInclusionProof(
+        event.seq,
+        checkpoint.treeSize,
+        leafHashOf(leafFieldsOf(event)),
+        proof,
+      );
+      expect(root?.toString('base64'), `event ${seq}`).toBe(checkpoint.rootHash);
+    }
+  });
+
+  it("proves yesterday's checkpoint is a prefix of today's log", async () => {
+    const old = await store.issueCheckpoint(privateKey);
+    await appendMany(store, 300, 333);
+    const now = await store.issueCheckpoint(privateKey);
+    const proof = (await store.consistencyProof(old.treeSize, now.treeSize)).map(b64);
+    expect(
+      verifyConsistency(old.treeSize, now.treeSize, b64(old.rootHash), b64(now.rootHash), proof),
+    ).toBe(true);
+    expect(
+      verifyConsistency(
+        old.treeSize - 1,
+        now.treeSize,
+        b64(old.rootHash),
+        b64(now.rootHash),
+        proof,
+      ),
+    ).toBe(false);
+  });
+
+  it('verifies an untouched log end to end', async () => {
+    const progress: number[] = [];
+    const result = await store.verify({
+      publicKey,
+      pageSize: 100,
+      onProgress: (n) => progress.push(n),
+    });
+    expect(result).toMatchObject({ ok: true, checked: 633, treeSize: 633 });
+    expect(result.checkpoints).toBeGreaterThanOrEqual(2);
+    expect(progress.at(-1)).toBe(633);
+  });
+
+  it('erases a person without breaking a single proof, and allows no other update', async () => {
+    const before = await store.issueCheckpoint(privateKey);
+    const erased = await store.erasePerson('person3@example.com');
+    expect(erased.actorIds).toEqual(['usr_3']);
+    expect(erased.events).toBeGreaterThan(80);
+    const [event] = (await store.query({ actor: 'usr_3' }, { limit: 1 })).events;
+    expect(event).toMatchObject({ actorEmail: '', ip: null, userAgent: null, piiSalt: null });
+    expect(event?.erasedAt).not.toBeNull();
+    expect(await store.verify({ publicKey })).toMatchObject({ ok: true });
+    expect(verifyExport(await exportAll(store), before, publicKey)).toMatchObject({ ok: true });
+    await expect(
+      db.raw.withConnection((c) =>
+        c.query(`UPDATE "AuditLog" SET action = 'x.y' WHERE "actorId" = 'usr_3'`),
+      ),
+    ).rejects.toThrow(/append-only/);
+  });
+});
+
+describe.each(TEST_DRIVERS)('tampering with plain SQL on %s', (driver) => {
+  let db: TestDatabase;
+  let store: AuditStore;
+  beforeAll(async () => {
+    db = await createTestDatabase(driver);
+    store = new AuditStore(db);
+    await appendMany(store, 0, 600);
+    await store.issueCheckpoint(privateKey);
+  });
+  afterAll(async () => {
+    await store?.close();
+    await db?.drop();
+  });
+
+  // Each case tampers, checks that verify() and the offline verifier both point at the
+  // damage, then undoes the tampering so the next case starts from an intact log.
+  const cases: [string, (seq: number) => [string, string], (seq: number) => number | null][] = [
+    [
+      'a changed byte of content',
+      (s) => [
+        `UPDATE "AuditLog" SET "resourceId" = 'doc_X' WHERE seq = ${s}`,
+        `UPDATE "AuditLog" SET "resourceId" = 'doc_${s}' WHERE seq = ${s}`,
+      ],
+      (s) => s,
+    ],
+    [
+      'changed metadata',
+      (s) => [
+        `UPDATE "AuditLog" SET metadata = jsonb_set(metadata, '{i}', '-1') WHERE seq = ${s}`,
+        `UPDATE "AuditLog" SET metadata = jsonb_set(metadata, '{i}', '${s}') WHERE seq = ${s}`,
+      ],
+      (s) => s,
+    ],
+    [
+      'a changed email',
+      (s) => [
+        `UPDATE "AuditLog" SET "actorEmail" = 'someone@else.test' WHERE seq = ${s}`,
+        `UPDATE "AuditLog" SET "actorEmail" = 'person${s % 7}@example.com' WHERE seq = ${s}`,
+      ],
+      (s) => s,
+    ],
+    [
+      'a deleted row',
+      (s) => [
+        `CREATE TABLE saved AS SELECT * FROM "AuditLog" WHERE seq = ${s}; DELETE FROM "AuditLog" WHERE seq = ${s}`,
+        `INSERT INTO "AuditLog" SELECT * FROM saved; DROP TABLE saved`,
+      ],
+      (s) => s,
+    ],
+    [
+      'two rows swapped in order',
+      (s) => [
+        `UPDATE "AuditLog" SET seq = CASE seq WHEN ${s} THEN ${s + 1} ELSE ${s} END WHERE seq IN (${s}, ${s + 1})`,
+        `UPDATE "AuditLog" SET seq = CASE seq WHEN ${s} THEN ${s + 1} ELSE ${s} END WHERE seq IN (${s}, ${s + 1})`,
+      ],
+      (s) => s,
+    ],
+    [
+      'an inserted copy of a row',
+      (s) => [
+        `INSERT INTO "AuditLog" SELECT gen_random_uuid(), seq, "createdAt" + interval '1 ms', "actorId", "actorEmail", "actorType", action, outcome, "resourceType", "resourceId", metadata, changes, ip, "userAgent", "requestId", hash, "piiDigest", "piiSalt", "erasedAt" FROM "AuditLog" WHERE seq = ${s}`,
+        `DELETE FROM "AuditLog" WHERE seq = ${s} AND ctid NOT IN (SELECT min(ctid) FROM "AuditLog" WHERE seq = ${s})`,
+      ],
+      (s) => s,
+    ],
+  ];
+
+  it.each(cases)('detects %s at the right event', async (_, sql, expectedSeq) => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 598 }), async (seq) => {
+        const [doIt, undo] = sql(seq);
+        const checkpoint = await store.latestCheckpoint();
+        await tamper(db, doIt);
+        try {
+          const result = await store.verify({ publicKey });
+          expect(result.ok).toBe(false);
+          expect(result.problem?.seq).toBe(expectedSeq(seq));
+          const offline = verifyExport(await exportAll(store), checkpoint as never, publicKey);
+          expect(offline.ok).toBe(false);
+        } finally {
+          await tamper(db, undo);
+        }
+        expect((await store.verify({ publicKey })).ok).toBe(true);
+      }),
+      { numRuns: 4 },
+    );
+  });
+
+  it('detects content changed together with its hash, within the node it falls in', async () => {
+    const seq = 300;
+    await tamper(db, `CREATE TABLE saved2 AS SELECT * FROM "AuditLog" WHERE seq = ${seq}`);
+    const [event] = (await store.query({ resourceId: `doc_${seq}` }, { limit: 1 })).events;
+    if (!event) throw new Error('missing event');
+    const forged = leafHashOf({ ...leafFieldsOf(event), action: 'auth.signed_out' }).toString(
+      'hex',
+    );
+    await tamper(
+      db,
+      `UPDATE "AuditLog" SET action = 'auth.signed_out', hash = decode('${forged}', 'hex') WHERE seq = ${seq}`,
+    );
+    try {
+      const result = await store.verify({ publicKey });
+      expect(result.ok).toBe(false);
+      expect(result.problem?.seq).toBe(256);
+      expect(result.problem?.reason).toMatch(/events 256–511/);
+    } finally {
+      await tamper(
+        db,
+        `DELETE FROM "AuditLog" WHERE seq = ${seq}; INSERT INTO "AuditLog" SELECT * FROM saved2; DROP TABLE saved2`,
+      );
+    }
+  });
+
+  it('detects a row appended behind the log’s back', async () => {
+    await tamper(
+      db,
+      `INSERT INTO "AuditLog" SELECT gen_random_uuid(), 600, "createdAt", "actorId", "actorEmail", "actorType", action, outcome, "resourceType", "resourceId", metadata, changes, ip, "userAgent", "requestId", hash, "piiDigest", "piiSalt", "erasedAt" FROM "AuditLog" WHERE seq = 5`,
+    );
+    try {
+      expect((await store.verify({ publicKey })).problem).toMatchObject({ seq: 600 });
+    } finally {
+      await tamper(db, `DELETE FROM "AuditLog" WHERE seq = 600`);
+    }
+  });
+
+  it('refuses a checkpoint signed by another key', async () => {
+    const other = generateKeyPairSync('ed25519').privateKey;
+    await appendMany(store, 600, 1);
+    await store.issueCheckpoint(other);
+    expect((await store.verify({ publicKey })).problem?.reason).toMatch(
+      /not signed by this server's key/,
+    );
+  });
+});
+
+describe('appends from several server processes on one PostgreSQL', () => {
+  it('build one consistent tree', async () => {
+    const db = await createTestDatabase('postgres');
+    const processes = await Promise.all(
+      [1, 2, 3, 4].map(() => openDatabase({ url: db.url as string })),
+    );
+    const stores = processes.map((p) => new AuditStore(p));
+    try {
+      await Promise.all(
+        stores.map(async (s, w) => {
+          for (let i = 0; i < 25; i++)
+            await s.append([entry(w * 1000 + i), entry(w * 1000 + i + 500)]);
+        }),
+      );
+      const store = new AuditStore(db);
+      expect(await store.size()).toBe(200);
+      const checkpoint = await store.issueCheckpoint(privateKey);
+      expect(await store.verify({ publicKey })).toMatchObject({ ok: true, checked: 200 });
+      expect(verifyExport(await exportAll(store), checkpoint, publicKey)).toMatchObject({
+        ok: true,
+      });
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+      await Promise.all(processes.map((p) => p.close()));
+      await db.drop();
+    }
+  });
+});

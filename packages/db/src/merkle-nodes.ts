@@ -1,0 +1,95 @@
+import {
+  consistencyRanges,
+  type Hash,
+  inclusionRanges,
+  type NodeLookup,
+  nodeHash,
+  nodesNeeded,
+  type Range,
+} from '@auditlog/audit';
+import type { PrismaClient } from './generated/prisma/client';
+
+/**
+ * Complete subtrees are stored at every eighth level (MerkleNode), leaves in
+ * AuditLog.hash. Any other node is computed from at most 2^8 stored nodes beneath it.
+ */
+export const STORED_LEVEL_STEP = 8;
+
+type Db = Pick<PrismaClient, '$queryRaw'>;
+
+const storedLevelBelow = (level: number) => level - (level % STORED_LEVEL_STEP);
+
+/** Stored hashes at one stored level, keyed by index. */
+type Layer = Map<number, Hash>;
+
+async function loadLayer(db: Db, level: number, ranges: Range[]): Promise<Layer> {
+  const layer: Layer = new Map();
+  for (const [from, to] of mergeRanges(ranges)) {
+    const rows =
+      level === 0
+        ? await db.$queryRaw<{ index: bigint; hash: Uint8Array }[]>`
+            SELECT seq AS index, hash FROM "AuditLog" WHERE seq >= ${from} AND seq < ${to}`
+        : await db.$queryRaw<{ index: bigint; hash: Uint8Array }[]>`
+            SELECT index, hash FROM "MerkleNode"
+            WHERE level = ${level} AND index >= ${from} AND index < ${to}`;
+    for (const row of rows) layer.set(Number(row.index), Buffer.from(row.hash));
+  }
+  return layer;
+}
+
+function mergeRanges(ranges: Range[]): Range[] {
+  const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
+  const merged: [number, number][] = [];
+  for (const [start, end] of sorted) {
+    const last = merged.at(-1);
+    if (last && start <= last[1]) last[1] = Math.max(last[1], end);
+    else merged.push([start, end]);
+  }
+  return merged;
+}
+
+export class MissingNodeError extends Error {}
+
+/**
+ * Loads, in one query per stored level, every stored hash that the given proof ranges
+ * are built from, and returns a lookup computing any complete subtree from them.
+ */
+export async function loadNodes(db: Db, ranges: Range[]): Promise<NodeLookup> {
+  const wanted = new Map<number, Range[]>();
+  for (const { level, index } of nodesNeeded(ranges)) {
+    const base = storedLevelBelow(level);
+    const span = 2 ** (level - base);
+    const list = wanted.get(base) ?? [];
+    list.push([index * span, (index + 1) * span]);
+    wanted.set(base, list);
+  }
+  const layers = new Map<number, Layer>();
+  for (const [level, list] of wanted) layers.set(level, await loadLayer(db, level, list));
+
+  const memo = new Map<string, Hash>();
+  const lookup: NodeLookup = (level, index) => {
+    const base = storedLevelBelow(level);
+    if (level === base) {
+      const hash = layers.get(base)?.get(index);
+      if (!hash)
+        throw new MissingNodeError(`the tree node at level ${level}, index ${index} is not stored`);
+      return hash;
+    }
+    const key = `${level}/${index}`;
+    let hash = memo.get(key);
+    if (!hash) {
+      hash = nodeHash(lookup(level - 1, index * 2), lookup(level - 1, index * 2 + 1));
+      memo.set(key, hash);
+    }
+    return hash;
+  };
+  return lookup;
+}
+
+export async function loadInclusionNodes(db: Db, index: number, size: number) {
+  return loadNodes(db, inclusionRanges(index, size));
+}
+
+export async function loadConsistencyNodes(db: Db, oldSize: number, newSize: number) {
+  return loadNodes(db, consistencyRanges(oldSize, newSize));
+}

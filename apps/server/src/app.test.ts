@@ -1,4 +1,6 @@
+import { generateKeyPairSync } from 'node:crypto';
 import type { AppRouter } from '@auditlog/api';
+import { verifyCheckpointSignature } from '@auditlog/audit';
 import { AuditStore } from '@auditlog/db';
 import { createTestDatabase, TEST_DRIVERS, type TestDatabase } from '@auditlog/db/testing';
 import {
@@ -21,6 +23,8 @@ const entry = {
   ip: '2001:db8::1',
 };
 
+const { privateKey: signingKey, publicKey } = generateKeyPairSync('ed25519');
+
 describe.each(TEST_DRIVERS)('the HTTP server on %s', (driver) => {
   let db: TestDatabase;
   let store: AuditStore;
@@ -29,7 +33,7 @@ describe.each(TEST_DRIVERS)('the HTTP server on %s', (driver) => {
   beforeAll(async () => {
     db = await createTestDatabase(driver);
     store = new AuditStore(db);
-    app = await buildApp({ store });
+    app = await buildApp({ store, signingKey });
     base = await app.listen({ host: '127.0.0.1', port: 0 });
   });
   afterAll(async () => {
@@ -92,6 +96,19 @@ describe.each(TEST_DRIVERS)('the HTTP server on %s', (driver) => {
     expect(response.status).toBe(400);
     const body = (await response.json()) as { issues: { path: string[] }[] };
     expect(body.issues.map((i) => i.path[0])).toEqual(['format', 'from']);
+  });
+
+  it('serves the latest signed checkpoint and the public key as downloads', async () => {
+    const response = await fetch(`${base}/checkpoint.json`);
+    expect(response.headers.get('content-disposition')).toMatch(/checkpoint-\d+\.json/);
+    const checkpoint = await response.json();
+    expect(
+      verifyCheckpointSignature(
+        checkpoint as never,
+        await (await fetch(`${base}/public-key.pem`)).text(),
+      ),
+    ).toBe(true);
+    expect(verifyCheckpointSignature(checkpoint as never, publicKey)).toBe(true);
   });
 
   it('reports health with the database in use', async () => {

@@ -1,13 +1,17 @@
+import type { KeyObject } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { type AppRouter, appRouter, type Context } from '@auditlog/api';
+import { type AppRouter, appRouter, type Context, VerificationJobs } from '@auditlog/api';
 import type { AuditStore } from '@auditlog/db';
 import fastifyStatic from '@fastify/static';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { registerExportRoute } from './export-route';
+import { registerIntegrityRoutes } from './integrity-routes';
 
 export interface AppOptions {
   store: AuditStore;
+  signingKey: KeyObject;
+  verifications?: VerificationJobs;
   /** The built dashboard; served when it exists. */
   webDist?: string;
   logger?: FastifyServerOptions['logger'];
@@ -16,7 +20,13 @@ export interface AppOptions {
 // Room for a full logMany batch of events at their size limits, and no more.
 const BODY_LIMIT = 16 * 1024 * 1024;
 
-export async function buildApp({ store, webDist, logger = false }: AppOptions) {
+export async function buildApp({
+  store,
+  signingKey,
+  verifications = new VerificationJobs(),
+  webDist,
+  logger = false,
+}: AppOptions) {
   const app = Fastify({
     logger,
     bodyLimit: BODY_LIMIT,
@@ -30,6 +40,8 @@ export async function buildApp({ store, webDist, logger = false }: AppOptions) {
       router: appRouter,
       createContext: ({ req }): Context => ({
         store,
+        signingKey,
+        verifications,
         ip: req.ip,
         userAgent: req.headers['user-agent'],
       }),
@@ -40,6 +52,7 @@ export async function buildApp({ store, webDist, logger = false }: AppOptions) {
   });
 
   registerExportRoute(app, store);
+  registerIntegrityRoutes(app, store, signingKey);
 
   app.get('/healthz', async (_request, reply) => {
     try {

@@ -17,6 +17,15 @@ const configSchema = z.object({
   DEMO_DATA: flag.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WEB_DIST: z.string().min(1).default(`${REPO_ROOT}apps/web/dist`),
+  /** Ed25519 private key (PKCS#8 PEM) that signs checkpoints; overrides the key file. */
+  SIGNING_KEY: z
+    .string()
+    .startsWith('-----BEGIN PRIVATE KEY-----', 'must be a PKCS#8 PEM private key')
+    .optional(),
+  /** Where the signing key is kept; generated there on first start when absent. */
+  SIGNING_KEY_FILE: z.string().min(1).optional(),
+  /** How often to sign a checkpoint when the log has grown; 0 signs only on demand. */
+  CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
 });
 
 export type Config = z.output<typeof configSchema>;

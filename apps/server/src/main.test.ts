@@ -54,7 +54,10 @@ describe('the server process', () => {
   it('exits with a clear message when PostgreSQL cannot be reached', async () => {
     const port = await freePort();
     const started = Date.now();
-    const child = startServer({ DATABASE_URL: `postgresql://postgres@127.0.0.1:${port}/audit` });
+    const child = startServer({
+      DATABASE_URL: `postgresql://postgres@127.0.0.1:${port}/audit`,
+      DATA_DIR: await mkdtemp(join(tmpdir(), 'audit-down-')),
+    });
     expect(await exitCode(child)).toBe(1);
     expect(child.output()).toContain(`cannot reach PostgreSQL at 127.0.0.1:${port}/audit`);
     expect(Date.now() - started).toBeLessThan(20_000);

@@ -1,3 +1,6 @@
+import { createPublicKey } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { VerificationJobs } from '@auditlog/api';
 import {
   AuditStore,
   DatabaseUnavailableError,
@@ -9,9 +12,12 @@ import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { seedDemoData } from './demo-data';
+import { loadSigningKey } from './signing-key';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  await mkdir(config.DATA_DIR, { recursive: true });
+  const signing = await loadSigningKey(config);
   const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
   await migrate(db.raw);
   const store = new AuditStore(db);
@@ -19,25 +25,50 @@ async function main(): Promise<void> {
     const seeded = await seedDemoData(store);
     if (seeded > 0) console.log(`Seeded ${seeded} demo events.`);
   }
+  const checkpoint = await store.issueCheckpoint(signing.key);
+  const verifications = new VerificationJobs();
   const app = await buildApp({
     store,
+    signingKey: signing.key,
+    verifications,
     webDist: config.WEB_DIST,
     logger: { level: config.LOG_LEVEL },
   });
 
+  const timer =
+    config.CHECKPOINT_INTERVAL_SECONDS > 0
+      ? setInterval(() => {
+          store.issueCheckpoint(signing.key).catch((err: unknown) => {
+            app.log.error({ err }, 'could not sign a checkpoint');
+          });
+        }, config.CHECKPOINT_INTERVAL_SECONDS * 1000)
+      : undefined;
+
   // On SIGINT/SIGTERM: stop accepting connections, let in-flight requests finish (each
-  // logAction answers only after its commit), then drain the group-commit queue and close
-  // the database. Nothing a caller was told is stored can be lost on the way out.
+  // logAction answers only after its commit), drain the group-commit queue, sign a last
+  // checkpoint over everything accepted, then close the database. Nothing a caller was
+  // told is stored can be lost on the way out.
   closeWithGrace({ delay: 20_000 }, async ({ err, signal }) => {
     if (err) app.log.error({ err }, 'shutting down after an error');
     else app.log.info({ signal }, 'shutting down');
+    clearInterval(timer);
     await app.close();
+    await verifications.idle();
     await store.close();
+    await store.issueCheckpoint(signing.key);
     await db.close();
   });
 
   const address = await app.listen({ host: config.HOST, port: config.PORT });
-  console.log(`Audit log listening on ${address} (${db.location}); dashboard at ${address}/`);
+  const publicKey = createPublicKey(signing.key).export({ type: 'spki', format: 'pem' });
+  console.log(
+    [
+      `Audit log listening on ${address} (${db.location}); dashboard at ${address}/`,
+      `Checkpoints are signed with the Ed25519 key in ${signing.origin}; its public key:`,
+      publicKey.toString().trim(),
+      `Latest checkpoint: ${checkpoint.treeSize} events, root ${checkpoint.rootHash}`,
+    ].join('\n'),
+  );
 }
 
 main().catch((error: unknown) => {

@@ -3,7 +3,8 @@ import { AuditStore } from '@auditlog/db';
 import { createTestDatabase, TEST_DRIVERS, type TestDatabase } from '@auditlog/db/testing';
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCaller } from './root';
+import type { createCaller } from './root';
+import { testCaller } from './test-caller';
 
 const valid = {
   actorId: 'u_1',
@@ -31,7 +32,7 @@ describe.each(TEST_DRIVERS)('tRPC API on %s', (driver) => {
   beforeAll(async () => {
     db = await createTestDatabase(driver);
     store = new AuditStore(db);
-    api = createCaller({ store, ip: '127.0.0.1', userAgent: 'vitest' });
+    api = testCaller(store).api;
   });
   afterAll(async () => {
     await store?.close();

@@ -5,7 +5,7 @@ import type { PrismaClient } from './generated/prisma/client';
  * salt on every event where the person is the actor (matched by actor id or email).
  * The leaves commit only to the salted digest, which stays, so every hash, checkpoint
  * and proof still verifies, while the erased values can no longer be confirmed.
- * Returns the actor ids whose events were erased and how many events.
+ * Returns, per actor id, how many events were erased.
  */
 export async function erasePerson(prisma: PrismaClient, actor: string) {
   const rows = await prisma.$queryRaw<{ actorId: string; count: bigint }[]>`
@@ -16,8 +16,5 @@ export async function erasePerson(prisma: PrismaClient, actor: string) {
       RETURNING "actorId"
     )
     SELECT "actorId", count(*) AS count FROM erased GROUP BY "actorId"`;
-  return {
-    actorIds: rows.map((r) => r.actorId),
-    events: rows.reduce((sum, r) => sum + Number(r.count), 0),
-  };
+  return rows.map((r) => ({ actorId: r.actorId, events: Number(r.count) }));
 }

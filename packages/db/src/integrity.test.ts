@@ -127,8 +127,8 @@ describe.each(TEST_DRIVERS)('the Merkle log on %s', (driver) => {
   it('erases a person without breaking a single proof, and allows no other update', async () => {
     const before = await store.issueCheckpoint(privateKey);
     const erased = await store.erasePerson('person3@example.com');
-    expect(erased.actorIds).toEqual(['usr_3']);
-    expect(erased.events).toBeGreaterThan(80);
+    expect(erased).toEqual([{ actorId: 'usr_3', events: expect.any(Number) }]);
+    expect(erased[0]?.events).toBeGreaterThan(80);
     const [event] = (await store.query({ actor: 'usr_3' }, { limit: 1 })).events;
     expect(event).toMatchObject({ actorEmail: '', ip: null, userAgent: null, piiSalt: null });
     expect(event?.erasedAt).not.toBeNull();

@@ -1,4 +1,4 @@
-import { EMPTY_ROOT, type Hash, HASH_BYTES, nodeHash } from './hash';
+import { EMPTY_ROOT, HASH_BYTES, type Hash, nodeHash } from './hash';
 
 /** A complete subtree: 2^level leaves starting at leaf index << level. */
 export interface CompleteNode {
@@ -26,7 +26,9 @@ export class Frontier {
   static decode(size: number, bytes: Uint8Array): Frontier {
     const count = popcount(size);
     if (bytes.length !== count * HASH_BYTES) {
-      throw new Error(`a frontier of ${size} leaves holds ${count} hashes, not ${bytes.length / HASH_BYTES}`);
+      throw new Error(
+        `a frontier of ${size} leaves holds ${count} hashes, not ${bytes.length / HASH_BYTES}`,
+      );
     }
     const nodes = Array.from({ length: count }, (_, i) =>
       Buffer.from(bytes.subarray(i * HASH_BYTES, (i + 1) * HASH_BYTES)),

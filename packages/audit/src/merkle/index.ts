@@ -1,5 +1,6 @@
 export * from './checkpoint';
 export * from './event-leaf';
+export * from './event-proof';
 export * from './frontier';
 export * from './hash';
 export * from './leaf';

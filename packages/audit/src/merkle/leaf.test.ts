@@ -73,7 +73,9 @@ describe('leaf encoding', () => {
       { createdAt: '2026-11-26T15:48:51.611Z' },
     ];
     for (const variant of variants) {
-      expect(leafHashOf({ ...base, ...variant }).toString('hex'), JSON.stringify(variant)).not.toBe(hash);
+      expect(leafHashOf({ ...base, ...variant }).toString('hex'), JSON.stringify(variant)).not.toBe(
+        hash,
+      );
     }
   });
 

@@ -9,7 +9,16 @@ import { rootFromInclusionProof, verifyConsistency, verifyInclusion } from './ve
 // transparency-dev/merkle (testonly/constants.go and proof/verify_test.go), the Go
 // implementation of RFC 6962 / RFC 9162 hashing used by Trillian and the CT ecosystem.
 const hex = (s: string) => Buffer.from(s, 'hex');
-const LEAVES = ['', '00', '10', '2021', '3031', '40414243', '5051525354555657', '606162636465666768696a6b6c6d6e6f'].map(hex);
+const LEAVES = [
+  '',
+  '00',
+  '10',
+  '2021',
+  '3031',
+  '40414243',
+  '5051525354555657',
+  '606162636465666768696a6b6c6d6e6f',
+].map(hex);
 const ROOTS = [
   'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
   '6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d',
@@ -23,17 +32,72 @@ const ROOTS = [
 ].map(hex);
 // [leaf index (0-based), tree size, proof]
 const INCLUSION: [number, number, string[]][] = [
-  [0, 8, ['96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7', '5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e', '6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4']],
-  [5, 8, ['bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b', 'ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0', 'd37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7']],
+  [
+    0,
+    8,
+    [
+      '96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7',
+      '5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e',
+      '6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4',
+    ],
+  ],
+  [
+    5,
+    8,
+    [
+      'bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b',
+      'ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0',
+      'd37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7',
+    ],
+  ],
   [2, 3, ['fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125']],
-  [1, 5, ['6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d', '5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e', 'bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b']],
+  [
+    1,
+    5,
+    [
+      '6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d',
+      '5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e',
+      'bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b',
+    ],
+  ],
 ];
 // [old size, new size, proof]
 const CONSISTENCY: [number, number, string[]][] = [
-  [1, 8, ['96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7', '5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e', '6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4']],
-  [6, 8, ['0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a', 'ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0', 'd37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7']],
-  [2, 5, ['5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e', 'bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b']],
-  [6, 7, ['0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a', 'b08693ec2e721597130641e8211e7eedccb4c26413963eee6c1e2ed16ffb1a5f', 'd37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7']],
+  [
+    1,
+    8,
+    [
+      '96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7',
+      '5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e',
+      '6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4',
+    ],
+  ],
+  [
+    6,
+    8,
+    [
+      '0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a',
+      'ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0',
+      'd37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7',
+    ],
+  ],
+  [
+    2,
+    5,
+    [
+      '5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e',
+      'bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b',
+    ],
+  ],
+  [
+    6,
+    7,
+    [
+      '0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a',
+      'b08693ec2e721597130641e8211e7eedccb4c26413963eee6c1e2ed16ffb1a5f',
+      'd37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7',
+    ],
+  ],
 ];
 
 /** A reference in-memory tree: RFC 9162's recursive MTH over all leaf hashes. */
@@ -61,17 +125,25 @@ describe('Merkle tree hashing (RFC 9162 known answers)', () => {
     });
   });
 
-  it.each(INCLUSION)('produces and verifies the reference inclusion proof of leaf %i in %i', (index, size, proof) => {
-    const produced = inclusionProof(index, size, memoryTree(leafHashes.slice(0, size)));
-    expect(produced.map((h) => h.toString('hex'))).toEqual(proof);
-    expect(verifyInclusion(index, size, leafHashes[index] as Hash, produced, ROOTS[size] as Hash)).toBe(true);
-  });
+  it.each(INCLUSION)(
+    'produces and verifies the reference inclusion proof of leaf %i in %i',
+    (index, size, proof) => {
+      const produced = inclusionProof(index, size, memoryTree(leafHashes.slice(0, size)));
+      expect(produced.map((h) => h.toString('hex'))).toEqual(proof);
+      expect(
+        verifyInclusion(index, size, leafHashes[index] as Hash, produced, ROOTS[size] as Hash),
+      ).toBe(true);
+    },
+  );
 
-  it.each(CONSISTENCY)('produces and verifies the reference consistency proof %i → %i', (m, n, proof) => {
-    const produced = consistencyProof(m, n, memoryTree(leafHashes.slice(0, n)));
-    expect(produced.map((h) => h.toString('hex'))).toEqual(proof);
-    expect(verifyConsistency(m, n, ROOTS[m] as Hash, ROOTS[n] as Hash, produced)).toBe(true);
-  });
+  it.each(CONSISTENCY)(
+    'produces and verifies the reference consistency proof %i → %i',
+    (m, n, proof) => {
+      const produced = consistencyProof(m, n, memoryTree(leafHashes.slice(0, n)));
+      expect(produced.map((h) => h.toString('hex'))).toEqual(proof);
+      expect(verifyConsistency(m, n, ROOTS[m] as Hash, ROOTS[n] as Hash, produced)).toBe(true);
+    },
+  );
 
   it('refuses the reference proofs once anything about them is wrong', () => {
     const [index, size, proofHex] = INCLUSION[1] as [number, number, string[]];
@@ -88,7 +160,9 @@ describe('Merkle tree hashing (RFC 9162 known answers)', () => {
     const cProof = cHex.map(hex);
     expect(verifyConsistency(m, n, ROOTS[n] as Hash, ROOTS[m] as Hash, cProof)).toBe(false);
     expect(verifyConsistency(m - 1, n, ROOTS[m] as Hash, ROOTS[n] as Hash, cProof)).toBe(false);
-    expect(verifyConsistency(m, n, ROOTS[m] as Hash, ROOTS[n] as Hash, cProof.slice(0, -1))).toBe(false);
+    expect(verifyConsistency(m, n, ROOTS[m] as Hash, ROOTS[n] as Hash, cProof.slice(0, -1))).toBe(
+      false,
+    );
     expect(verifyConsistency(m, n, ROOTS[m] as Hash, ROOTS[n] as Hash, [])).toBe(false);
   });
 });
@@ -104,13 +178,19 @@ describe('Merkle proofs (properties)', () => {
         const index = i % leaves.length;
         const root = mth(leaves);
         const proof = inclusionProof(index, leaves.length, memoryTree(leaves));
-        expect(verifyInclusion(index, leaves.length, leaves[index] as Hash, proof, root)).toBe(true);
-        expect(rootFromInclusionProof(index, leaves.length, leaves[index] as Hash, proof)).toEqual(root);
+        expect(verifyInclusion(index, leaves.length, leaves[index] as Hash, proof, root)).toBe(
+          true,
+        );
+        expect(rootFromInclusionProof(index, leaves.length, leaves[index] as Hash, proof)).toEqual(
+          root,
+        );
         if (proof.length > 0) {
           const bad = proof.map((p) => Buffer.from(p));
           const target = bad[bit % bad.length] as Buffer;
-          target[bit % 32] = (target[bit % 32] as number) ^ (1 << bit % 8);
-          expect(verifyInclusion(index, leaves.length, leaves[index] as Hash, bad, root)).toBe(false);
+          target[bit % 32] = (target[bit % 32] as number) ^ (1 << (bit % 8));
+          expect(verifyInclusion(index, leaves.length, leaves[index] as Hash, bad, root)).toBe(
+            false,
+          );
         }
       }),
       { numRuns: 200 },

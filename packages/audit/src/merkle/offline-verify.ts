@@ -50,7 +50,8 @@ export function verifyExport(
     return {
       ok: false,
       seq: null,
-      reason: "the events do not produce the checkpoint's root hash: recorded hashes were rewritten",
+      reason:
+        "the events do not produce the checkpoint's root hash: recorded hashes were rewritten",
     };
   }
   return { ok: true, treeSize: checkpoint.treeSize, checked: covered.length };

@@ -1,0 +1,76 @@
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import {
+  type AuditEvent,
+  checkpointSchema,
+  eventProofBundleSchema,
+  type VerifyReport,
+  verifyEventProof,
+  verifyExport,
+} from '@auditlog/audit';
+
+const USAGE = `Offline verification of the audit log: needs no server and no database.
+
+  verify-export <export.json> --checkpoint <checkpoint.json> --public-key <key.pem>
+      Checks a full JSON export (GET /export?format=json) against a signed checkpoint
+      (GET /checkpoint.json): every event's content, their order, and the Merkle root.
+
+  verify-event <event-proof.json> --public-key <key.pem>
+      Checks one event with its inclusion proof (the tRPC \`get\` procedure's answer).
+
+Exit status: 0 verified, 1 verification failed, 2 bad usage or unreadable input.`;
+
+async function readJson(path: string): Promise<unknown> {
+  return JSON.parse(await readFile(path, 'utf8'));
+}
+
+function report(result: VerifyReport): number {
+  if (result.ok) {
+    console.log(
+      `OK: ${result.checked} event(s) verified against the signed checkpoint of ${result.treeSize} events.`,
+    );
+    return 0;
+  }
+  console.log(`FAILED${result.seq === null ? '' : ` at event ${result.seq}`}: ${result.reason}`);
+  return 1;
+}
+
+async function run(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      checkpoint: { type: 'string' },
+      'public-key': { type: 'string' },
+      help: { type: 'boolean' },
+    },
+  });
+  const [command, file] = positionals;
+  const keyFile = values['public-key'];
+  if (values.help || !command || !file || !keyFile) {
+    console.error(USAGE);
+    return 2;
+  }
+  const publicKey = await readFile(keyFile, 'utf8');
+  if (command === 'verify-export' && values.checkpoint) {
+    const events = (await readJson(file)) as AuditEvent[];
+    if (!Array.isArray(events))
+      throw new Error(`${file} is not a JSON export (an array of events)`);
+    const checkpoint = checkpointSchema.parse(await readJson(values.checkpoint));
+    return report(verifyExport(events, checkpoint, publicKey));
+  }
+  if (command === 'verify-event') {
+    const bundle = eventProofBundleSchema.parse(await readJson(file));
+    return report(verifyEventProof(bundle, publicKey));
+  }
+  console.error(USAGE);
+  return 2;
+}
+
+run(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`audit-log: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,99 @@
+import { createPublicKey } from 'node:crypto';
+import { eventProblem } from '@auditlog/audit';
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import { recordOwnAction } from '../own-actions';
+import { publicProcedure, router } from '../trpc';
+
+const treeSize = z.number().int().nonnegative();
+
+export const integrityRouter = router({
+  /** The latest signed checkpoint and the public key that checks it. */
+  checkpoint: publicProcedure.query(async ({ ctx }) => ({
+    checkpoint: await ctx.store.latestCheckpoint(),
+    publicKey: createPublicKey(ctx.signingKey).export({ type: 'spki', format: 'pem' }).toString(),
+  })),
+
+  /** Signs the tree as it stands now (returns the latest one if nothing was added). */
+  issueCheckpoint: publicProcedure.mutation(({ ctx }) => ctx.store.issueCheckpoint(ctx.signingKey)),
+
+  /** One event, whether its content still matches its hash, and its inclusion proof. */
+  get: publicProcedure.input(z.object({ id: z.uuid() })).query(async ({ ctx, input }) => {
+    const event = await ctx.store.get(input.id);
+    if (!event) throw new TRPCError({ code: 'NOT_FOUND', message: `no event with id ${input.id}` });
+    let checkpoint = await ctx.store.latestCheckpoint();
+    if (!checkpoint || checkpoint.treeSize <= event.seq) {
+      checkpoint = await ctx.store.issueCheckpoint(ctx.signingKey);
+    }
+    return {
+      event,
+      checkpoint,
+      proof: await ctx.store.inclusionProof(event.seq, checkpoint.treeSize),
+      contentMatches: eventProblem(event) === undefined,
+    };
+  }),
+
+  /** Proof that the tree of `to` events extends the tree of `from` events. */
+  consistency: publicProcedure
+    .input(z.object({ from: treeSize, to: treeSize }))
+    .query(async ({ ctx, input }) => {
+      const size = await ctx.store.size();
+      if (input.from > input.to || input.to > size) {
+        throw new TRPCError({
+          code: 'BAD_REQUEST',
+          message: `need from <= to <= ${size} (the log's size); got from=${input.from}, to=${input.to}`,
+        });
+      }
+      return { ...input, proof: await ctx.store.consistencyProof(input.from, input.to) };
+    }),
+
+  /**
+   * Starts re-computing the whole tree from the stored events (or joins the run in
+   * progress); poll `verification` for progress. The outcome is recorded in the log.
+   */
+  verify: publicProcedure.mutation(({ ctx }) =>
+    ctx.verifications.start(
+      (onProgress) => ctx.store.verify({ publicKey: createPublicKey(ctx.signingKey), onProgress }),
+      async (job) => {
+        await recordOwnAction(ctx, {
+          action: 'log.verified',
+          outcome: job.result?.ok ? 'success' : 'failure',
+          metadata: {
+            checked: job.checked,
+            treeSize: job.total,
+            ...(job.result?.problem && {
+              problemSeq: job.result.problem.seq,
+              problem: job.result.problem.reason,
+            }),
+            ...(job.error && { error: job.error }),
+          },
+        });
+      },
+    ),
+  ),
+
+  verification: publicProcedure.input(z.object({ id: z.uuid() })).query(({ ctx, input }) => {
+    const job = ctx.verifications.get(input.id);
+    if (!job) throw new TRPCError({ code: 'NOT_FOUND', message: `no verification ${input.id}` });
+    return job;
+  }),
+
+  /**
+   * GDPR erasure: blanks a person's email, IP and user agent on every event they made;
+   * every proof still holds. The erasure itself is logged, naming only the actor id.
+   */
+  erasePerson: publicProcedure
+    .input(z.object({ actor: z.string().min(1).max(320) }))
+    .mutation(async ({ ctx, input }) => {
+      const erased = await ctx.store.erasePerson(input.actor);
+      for (const { actorId, events } of erased) {
+        await recordOwnAction(ctx, {
+          action: 'privacy.person_erased',
+          resourceType: 'actor',
+          resourceId: actorId,
+          metadata: { events },
+        });
+      }
+      return erased;
+    }),
+});

@@ -100,3 +100,21 @@ test('an invalid filter shows the server’s reason and no rows', async ({ page 
   await applyFilters(page, { Action: 'Not An Action' });
   await expect(page.getByRole('alert')).toContainText('must be an action name');
 });
+
+test('an auditor verifies the whole log and sees an event’s proof checked in the browser', async ({
+  page,
+}) => {
+  await page.goto('/');
+  const integrity = page.getByRole('region', { name: 'Integrity' });
+  await expect(integrity).toContainText(/Signed checkpoint: 3,000 events/);
+  await integrity.getByRole('button', { name: 'Verify' }).click();
+  await expect(integrity.getByRole('status')).toContainText(
+    /Intact: all 3,000 events match their hashes and \d+ signed checkpoints?/,
+  );
+  await expect(integrity).toContainText(/Last verified .*: intact/);
+
+  await rows(page).nth(3).click();
+  await expect(page.getByTestId('proof-badge')).toHaveText(
+    /✓ Proven: included in the signed checkpoint of [\d,]+ events/,
+  );
+});

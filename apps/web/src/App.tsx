@@ -4,6 +4,7 @@ import { DownloadButtons } from './components/DownloadButtons';
 import { EventDetail } from './components/EventDetail';
 import { EventTable } from './components/EventTable';
 import { FilterBar } from './components/FilterBar';
+import { IntegrityPanel } from './components/IntegrityPanel';
 import { Pager } from './components/Pager';
 import { type FilterForm, filterFromForm, formFromSearch, searchFromForm } from './filters';
 import { useTRPC } from './trpc';
@@ -42,6 +43,7 @@ export function App() {
         <h1>Audit log</h1>
         <DownloadButtons filter={filter} />
       </header>
+      <IntegrityPanel />
       <FilterBar value={form} onApply={applyFilter} />
       {page.error && (
         <p className="error" role="alert">

@@ -1,5 +1,6 @@
 import type { AuditEvent } from '@auditlog/audit';
 import { formatResource, formatTime } from './format';
+import { ProofBadge } from './ProofBadge';
 
 /** Every field of one event, for the moment a row needs a closer look. */
 export function EventDetail({ event, onClose }: { event: AuditEvent; onClose(): void }) {
@@ -11,9 +12,11 @@ export function EventDetail({ event, onClose }: { event: AuditEvent; onClose(): 
     ['Resource', formatResource(event.resourceType, event.resourceId) || null],
     ['IP', event.ip],
     ['User agent', event.userAgent],
+    ['Erased', event.erasedAt && `personal data erased ${formatTime(event.erasedAt)}`],
     ['Request', event.requestId],
     ['Event id', event.id],
     ['Position', `#${event.seq}`],
+    ['Hash', event.hash],
   ];
   return (
     <aside className="detail" aria-label="Event detail">
@@ -23,6 +26,7 @@ export function EventDetail({ event, onClose }: { event: AuditEvent; onClose(): 
           ×
         </button>
       </header>
+      <ProofBadge id={event.id} />
       <dl>
         {rows
           .filter(([, value]) => value)

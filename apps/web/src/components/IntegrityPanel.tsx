@@ -1,0 +1,110 @@
+import { skipToken, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { useTRPC } from '../trpc';
+import { formatTime } from './format';
+
+/**
+ * Where an auditor sees that the trail is intact: the latest signed checkpoint, the last
+ * verification, and a Verify button that re-computes the tree from every stored event.
+ */
+export function IntegrityPanel() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [jobId, setJobId] = useState<string>();
+  const checkpoint = useQuery(trpc.checkpoint.queryOptions());
+  const lastVerified = useQuery(
+    trpc.query.queryOptions({ filter: { action: 'log.verified' }, limit: 1 }),
+  );
+  const start = useMutation(trpc.verify.mutationOptions({ onSuccess: (job) => setJobId(job.id) }));
+  const job = useQuery({
+    ...trpc.verification.queryOptions(jobId ? { id: jobId } : skipToken),
+    refetchInterval: (query) => (query.state.data?.finishedAt ? false : 300),
+  });
+  const running = start.isPending || (job.data !== undefined && !job.data.finishedAt);
+  const finished = job.data?.finishedAt ? job.data : undefined;
+  // A finished run is recorded in the log: refresh "last verified" and the table.
+  const finishedId = finished?.id;
+  useEffect(() => {
+    if (finishedId) void queryClient.invalidateQueries({ queryKey: trpc.query.queryKey() });
+  }, [finishedId, queryClient, trpc]);
+
+  const cp = checkpoint.data?.checkpoint;
+  const last = lastVerified.data?.events[0];
+  return (
+    <section className="integrity" aria-label="Integrity">
+      <div>
+        <h2>Integrity</h2>
+        {cp ? (
+          <p>
+            Signed checkpoint: <strong>{cp.treeSize.toLocaleString()} events</strong>, root{' '}
+            <code title={cp.rootHash}>{cp.rootHash.slice(0, 12)}…</code>, {formatTime(cp.issuedAt)},
+            key <code>{cp.keyId}</code>
+          </p>
+        ) : (
+          <p>No checkpoint signed yet.</p>
+        )}
+        <p className="muted">
+          {last
+            ? `Last verified ${formatTime(last.createdAt)}: ${last.outcome === 'success' ? 'intact' : 'problem found'} (${Number(last.metadata?.checked ?? 0).toLocaleString()} events)`
+            : 'Never verified.'}
+        </p>
+      </div>
+      <div className="integrity-actions">
+        <button type="button" onClick={() => start.mutate()} disabled={running}>
+          {running ? 'Verifying…' : 'Verify'}
+        </button>
+        <a className="button" href="/checkpoint.json" download>
+          Checkpoint
+        </a>
+        <a className="button" href="/public-key.pem" download>
+          Public key
+        </a>
+      </div>
+      {job.data && !job.data.finishedAt && (
+        <progress
+          value={job.data.checked}
+          max={job.data.total || 1}
+          aria-label="Verification progress"
+        />
+      )}
+      {finished && <VerificationOutcome job={finished} />}
+    </section>
+  );
+}
+
+function VerificationOutcome({
+  job,
+}: {
+  job: {
+    result: {
+      ok: boolean;
+      checked: number;
+      checkpoints: number;
+      problem?: { seq: number | null; reason: string };
+    } | null;
+    error: string | null;
+  };
+}) {
+  if (job.error)
+    return (
+      <p role="alert" className="error">
+        Verification could not run: {job.error}
+      </p>
+    );
+  const result = job.result;
+  if (!result) return null;
+  if (result.ok) {
+    return (
+      <p role="status" className="ok">
+        Intact: all {result.checked.toLocaleString()} events match their hashes and{' '}
+        {result.checkpoints} signed checkpoint{result.checkpoints === 1 ? '' : 's'}.
+      </p>
+    );
+  }
+  return (
+    <p role="alert" className="error">
+      Tampering detected{result.problem?.seq != null ? ` at event #${result.problem.seq}` : ''}:{' '}
+      {result.problem?.reason}
+    </p>
+  );
+}

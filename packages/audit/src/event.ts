@@ -29,6 +29,9 @@ const jsonObject = (maxBytes: number) =>
     }
   }) as unknown as z.ZodType<JsonObject>;
 
+// Internationalised addresses (RFC 6531, `ünïcode@example.com`) are real addresses.
+const internationalEmail = z.email({ pattern: z.regexes.unicodeEmail });
+
 export const actorTypes = ['user', 'service', 'system'] as const;
 export const outcomes = ['success', 'failure'] as const;
 
@@ -70,7 +73,7 @@ export const auditEntrySchema = z
   .superRefine((entry, ctx) => {
     // People are identified by email in every report; services and the system may
     // have none, so only a user's email must be a real address.
-    if (entry.actorType === 'user' && !z.email().safeParse(entry.actorEmail).success) {
+    if (entry.actorType === 'user' && !internationalEmail.safeParse(entry.actorEmail).success) {
       ctx.addIssue({
         code: 'custom',
         path: ['actorEmail'],

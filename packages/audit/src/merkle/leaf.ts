@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { JsonObject } from '../json-value';
-import { type Hash, leafHash, startLeafHash } from './hash';
+import { type Hash, leafHash } from './hash';
 
 /** The fields of an event that its leaf commits to. */
 export interface LeafFields {
@@ -64,8 +64,11 @@ export function leafHashOf(fields: LeafFields): Hash {
   return leafHash(leafBytes(fields));
 }
 
-/** A leaf hash computed up to its position; `finish` adds the seq once it is known. */
+/**
+ * A leaf serialised up to its position; `finish` adds the seq once it is known and
+ * hashes. The serialisation (the costly part) happens outside the log's lock.
+ */
 export function draftLeaf(fields: Omit<LeafFields, 'seq'>) {
-  const state = startLeafHash(leafPrefix(fields));
-  return { finish: (seq: number): Hash => state.copy().update(seqSuffix(seq)).digest() };
+  const prefix = leafPrefix(fields);
+  return { finish: (seq: number): Hash => leafHash(prefix + seqSuffix(seq)) };
 }

@@ -1,0 +1,194 @@
+/**
+ * What tamper evidence costs, each figure against a baseline from the same run:
+ *  - ingest with hashing vs the same append transaction without it;
+ *  - verifying the whole log vs merely reading the same rows;
+ *  - inclusion and consistency proofs at 1,000,000 events vs a single-row lookup.
+ *
+ *   pnpm --filter @auditlog/bench bench:integrity
+ *   BENCH_LOG_SIZE=200000 BENCH_DRIVERS=pglite pnpm --filter @auditlog/bench bench:integrity
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import { type AuditEntry, auditEntrySchema, newEventId } from '@auditlog/audit';
+import { AuditStore } from '@auditlog/db';
+import { createTestDatabase, type TestDatabase, type TestDriver } from '@auditlog/db/testing';
+
+const LOG_SIZE = Number(process.env.BENCH_LOG_SIZE ?? 1_000_000);
+const INGEST_EVENTS = Number(process.env.BENCH_INGEST_EVENTS ?? 50_000);
+const DRIVERS = (process.env.BENCH_DRIVERS ?? 'postgres').split(',') as TestDriver[];
+const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+
+const entries = (count: number, offset = 0): AuditEntry[] =>
+  Array.from({ length: count }, (_, k) => {
+    const i = offset + k;
+    return auditEntrySchema.parse({
+      actorId: `usr_${i % 500}`,
+      actorEmail: `user${i % 500}@example.com`,
+      action: i % 3 ? 'document.updated' : 'auth.signed_in',
+      resourceType: 'document',
+      resourceId: `doc_${i}`,
+      metadata: { n: i, note: 'benchmark' },
+      ip: `10.0.${(i >> 8) & 255}.${i & 255}`,
+      userAgent: 'Mozilla/5.0 (X11; Linux x86_64) bench/1.0',
+    });
+  });
+
+const ZERO_HASH = '00'.repeat(32);
+
+/**
+ * The store's append transaction with the tamper evidence taken out: the same lock,
+ * numbering and insert of the same columns, with constant hashes, no salt, no tree.
+ */
+async function appendUnhashed(db: TestDatabase, rows: AuditEntry[]) {
+  await db.prisma.$transaction(async (tx) => {
+    const [head] = await tx.$queryRaw<
+      { size: bigint }[]
+    >`SELECT size FROM "LogHead" WHERE id = 1 FOR UPDATE`;
+    const ids = rows.map(() => newEventId());
+    const times = ids.map(() => new Date());
+    const col = <T>(pick: (r: AuditEntry) => T) => rows.map(pick);
+    await tx.$executeRaw`
+      INSERT INTO "AuditLog" ("id", "seq", "createdAt", "actorId", "actorEmail", "actorType",
+        "action", "outcome", "resourceType", "resourceId", "metadata", "changes", "ip",
+        "userAgent", "requestId", "hash", "piiDigest", "piiSalt")
+      SELECT id, ${head?.size}::bigint + ord - 1, "createdAt", "actorId", "actorEmail",
+        "actorType"::"ActorType", action, outcome::"Outcome", "resourceType", "resourceId",
+        metadata::jsonb, changes::jsonb, ip, "userAgent", "requestId",
+        decode(${ZERO_HASH}, 'hex'), decode(${ZERO_HASH}, 'hex'), NULL
+      FROM unnest(
+        ${ids}::uuid[], ${times}::timestamptz[], ${col((r) => r.actorId)}::text[],
+        ${col((r) => r.actorEmail)}::text[], ${col((r) => r.actorType)}::text[],
+        ${col((r) => r.action)}::text[], ${col((r) => r.outcome)}::text[],
+        ${col((r) => r.resourceType ?? null)}::text[], ${col((r) => r.resourceId ?? null)}::text[],
+        ${col((r) => (r.metadata ? JSON.stringify(r.metadata) : null))}::text[],
+        ${col((r) => (r.changes ? JSON.stringify(r.changes) : null))}::text[],
+        ${col((r) => r.ip ?? null)}::text[], ${col((r) => r.userAgent ?? null)}::text[],
+        ${col((r) => r.requestId ?? null)}::text[]
+      ) WITH ORDINALITY AS r(id, "createdAt", "actorId", "actorEmail", "actorType", action,
+        outcome, "resourceType", "resourceId", metadata, changes, ip, "userAgent", "requestId", ord)`;
+    await tx.$executeRaw`UPDATE "LogHead" SET size = size + ${rows.length} WHERE id = 1`;
+  });
+}
+
+async function seconds(fn: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  await fn();
+  return (performance.now() - start) / 1000;
+}
+
+const rate = (n: number, s: number) => `${Math.round(n / s).toLocaleString('en')} ev/s`;
+const line = (...parts: string[]) => console.log(parts.join('  '));
+
+async function ingest(driver: TestDriver) {
+  // Sequential batches of 1,000 (one busy caller) and 16 callers with batches of 50,
+  // alternated so both variants see the same table size and machine noise. Separate
+  // databases, since the baseline's constant hashes are not a valid tree.
+  for (const [label, callers, batch] of [
+    ['1 caller x 1000/batch', 1, 1000],
+    ['16 callers x 50/batch', 16, 50],
+  ] as const) {
+    const hashedDb = await createTestDatabase(driver);
+    const plainDb = await createTestDatabase(driver);
+    const store = new AuditStore(hashedDb);
+    await store.append(entries(1));
+    // Through the store once, to create this month's partition.
+    const plainStore = new AuditStore(plainDb);
+    await plainStore.append(entries(1));
+    await plainStore.close();
+    const rows = entries(INGEST_EVENTS);
+    let hashed = 0;
+    let plain = 0;
+    const rounds = 10;
+    const perRound = INGEST_EVENTS / rounds;
+    for (let r = 0; r < rounds; r++) {
+      const slice = rows.slice(r * perRound, (r + 1) * perRound);
+      const run = (write: (b: AuditEntry[]) => Promise<unknown>) =>
+        Promise.all(
+          Array.from({ length: callers }, async (_, c) => {
+            for (let i = c * batch; i < slice.length; i += callers * batch)
+              await write(slice.slice(i, i + batch));
+          }),
+        );
+      plain += await seconds(() => run((b) => appendUnhashed(plainDb, b)));
+      hashed += await seconds(() => run((b) => store.append(b)));
+    }
+    line(
+      `${driver.padEnd(8)} ingest ${label.padEnd(22)}`,
+      `without hashing ${rate(INGEST_EVENTS, plain).padStart(12)}`,
+      `with ${rate(INGEST_EVENTS, hashed).padStart(12)}`,
+      `cost ${((1 - plain / hashed) * 100).toFixed(1)}% of throughput`,
+    );
+    await store.close();
+    await hashedDb.drop();
+    await plainDb.drop();
+  }
+}
+
+async function atScale(driver: TestDriver) {
+  const db = await createTestDatabase(driver);
+  const store = new AuditStore(db);
+  const seeding = await seconds(async () => {
+    const chunk = 5000;
+    for (let i = 0; i < LOG_SIZE; i += chunk)
+      await store.append(entries(Math.min(chunk, LOG_SIZE - i), i));
+  });
+  line(
+    `${driver.padEnd(8)} seeded ${LOG_SIZE.toLocaleString('en')} events at ${rate(LOG_SIZE, seeding)}`,
+  );
+  const half = await store.issueCheckpoint(privateKey);
+  const checkpoint = await store.issueCheckpoint(privateKey);
+
+  // Baseline: the same rows read in the same pages, without hashing.
+  const read = await seconds(async () => {
+    for (let from = 0; from < LOG_SIZE; from += 10_000) {
+      await db.prisma
+        .$queryRaw`SELECT seq FROM "AuditLog" WHERE seq >= ${from} AND seq < ${from + 10_000} ORDER BY seq`;
+    }
+  });
+  let result: Awaited<ReturnType<AuditStore['verify']>> | undefined;
+  const verified = await seconds(async () => {
+    result = await store.verify({ publicKey });
+  });
+  if (!result?.ok) throw new Error(`verification failed: ${JSON.stringify(result?.problem)}`);
+  line(
+    `${driver.padEnd(8)} verify ${LOG_SIZE.toLocaleString('en')}`,
+    `${rate(LOG_SIZE, verified)} (${verified.toFixed(1)} s)`,
+    `reading seq alone ${rate(LOG_SIZE, read)}`,
+    `ratio ${(read / verified).toFixed(2)}`,
+  );
+
+  const samples = 200;
+  const seqs = Array.from({ length: samples }, (_, i) =>
+    Math.floor(((i * 7919) % samples) * (LOG_SIZE / samples)),
+  );
+  const times = async (fn: (i: number) => Promise<unknown>) => {
+    const ms: number[] = [];
+    for (let i = 0; i < samples; i++) ms.push((await seconds(() => fn(i))) * 1000);
+    ms.sort((a, b) => a - b);
+    return { median: ms[Math.floor(samples / 2)] as number, max: ms.at(-1) as number };
+  };
+  const lookup = await times(
+    (i) => db.prisma.$queryRaw`SELECT hash FROM "AuditLog" WHERE seq = ${seqs[i]}`,
+  );
+  const inclusion = await times((i) =>
+    store.inclusionProof(seqs[i] as number, checkpoint.treeSize),
+  );
+  const consistency = await times((i) =>
+    store.consistencyProof(Math.max(1, seqs[i] as number), checkpoint.treeSize),
+  );
+  const fmt = (t: { median: number; max: number }) =>
+    `median ${t.median.toFixed(1)} ms, max ${t.max.toFixed(1)} ms`;
+  line(`${driver.padEnd(8)} at ${LOG_SIZE.toLocaleString('en')}: one-row lookup ${fmt(lookup)}`);
+  line(
+    `${driver.padEnd(8)} at ${LOG_SIZE.toLocaleString('en')}: inclusion proof ${fmt(inclusion)}`,
+  );
+  line(
+    `${driver.padEnd(8)} at ${LOG_SIZE.toLocaleString('en')}: consistency proof ${fmt(consistency)} (from ${half.treeSize} and others)`,
+  );
+  await store.close();
+  await db.drop();
+}
+
+for (const driver of DRIVERS) {
+  await ingest(driver);
+  await atScale(driver);
+}

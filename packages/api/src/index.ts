@@ -1,4 +1,10 @@
-export type { Context } from './context';
+export { apiKeyPrincipal, createApiKey } from './auth/api-keys';
+export { hashPassword } from './auth/passwords';
+export { can, type Permission, type Principal, type Scope, scopes } from './auth/principal';
+export { SignInLimiter } from './auth/rate-limit';
+export { sessionPrincipal } from './auth/sessions';
+export type { Context, SessionCookie } from './context';
 export { EXPORT_CONTENT_TYPES, exportChunks, exportFilename } from './export';
+export { recordOwnAction } from './own-actions';
 export { type AppRouter, appRouter, createCaller } from './root';
 export { type VerificationJob, VerificationJobs } from './verification-jobs';

@@ -67,11 +67,16 @@ describe.each(TEST_DRIVERS)('integrity procedures on %s', (driver) => {
       )
       .toBe(1);
     const [recorded] = (await caller.api.query({ filter: { action: 'log.verified' } })).events;
-    expect(recorded).toMatchObject({ actorType: 'system', outcome: 'success', ip: '127.0.0.1' });
+    expect(recorded).toMatchObject({
+      actorId: 'api_key:testprefix01',
+      actorType: 'service',
+      outcome: 'success',
+      ip: '127.0.0.1',
+    });
   });
 
   it('erases a person, keeps the proofs, and logs the erasure without their email', async () => {
-    const erased = await caller.api.erasePerson({ actor: 'p1@example.com' });
+    const erased = await caller.admin.erasePerson({ actor: 'p1@example.com' });
     expect(erased).toEqual([{ actorId: 'usr_1', events: expect.any(Number) }]);
     const [logged] = (await caller.api.query({ filter: { action: 'privacy.person_erased' } }))
       .events;

@@ -1,20 +1,21 @@
 import type { AuditEntryInput } from '@auditlog/audit';
 import { auditEntrySchema } from '@auditlog/audit';
+import { actorOf } from './auth/principal';
 import type { Context } from './context';
 
 /**
- * Records something the audit service itself did (a verification, an erasure) in its
- * own log, with the caller's address, so the trail also shows who looked at the trail.
+ * Records what a caller did to the audit service itself (signing in, managing users and
+ * keys, exporting, verifying, erasing) in its own log, with the caller as the actor and
+ * their address, so the trail also shows who looked at the trail.
  */
 export async function recordOwnAction(
-  ctx: Pick<Context, 'store' | 'ip' | 'userAgent'>,
-  entry: Omit<AuditEntryInput, 'actorId' | 'actorEmail' | 'actorType'>,
+  ctx: Pick<Context, 'store' | 'ip' | 'userAgent' | 'principal'>,
+  entry: Omit<AuditEntryInput, 'actorId' | 'actorEmail' | 'actorType'> &
+    Partial<Pick<AuditEntryInput, 'actorId' | 'actorEmail'>>,
 ) {
   const [result] = await ctx.store.append([
     auditEntrySchema.parse({
-      actorId: 'audit-log',
-      actorEmail: '',
-      actorType: 'system',
+      ...actorOf(ctx.principal),
       ...(ctx.ip && { ip: ctx.ip }),
       ...(ctx.userAgent && { userAgent: ctx.userAgent.slice(0, 1024) }),
       ...entry,

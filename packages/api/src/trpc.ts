@@ -1,6 +1,7 @@
 import { InvalidCursorError, ShuttingDownError } from '@auditlog/db';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError, z } from 'zod';
+import { can, type Permission } from './auth/principal';
 import type { Context } from './context';
 
 const t = initTRPC.context<Context>().create({
@@ -38,5 +39,36 @@ export const router = t.router;
 export const mergeRouters = t.mergeRouters;
 export const createCallerFactory = t.createCallerFactory;
 
-/** Open to any caller; access control arrives with accounts and API keys. */
+/** Open to anyone: signing in, and asking who one is. */
 export const publicProcedure = t.procedure.use(domainErrors);
+
+/** Any signed-in person or valid API key. */
+export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.principal) {
+    throw new TRPCError({ code: 'UNAUTHORIZED', message: 'sign in or send an API key' });
+  }
+  return next({ ctx: { ...ctx, principal: ctx.principal } });
+});
+
+/**
+ * Callers holding `permission`: a role that includes it (admin, auditor) or an API key
+ * with that scope. Everyone else gets FORBIDDEN, naming what was missing.
+ */
+export const procedureWith = (permission: Permission) =>
+  authedProcedure.use(({ ctx, next }) => {
+    if (!can(ctx.principal, permission)) {
+      throw new TRPCError({
+        code: 'FORBIDDEN',
+        message:
+          permission === 'admin'
+            ? 'this needs the admin role'
+            : `this needs the ${permission} permission`,
+      });
+    }
+    return next();
+  });
+
+export const writeProcedure = procedureWith('log:write');
+export const readProcedure = procedureWith('log:read');
+export const exportProcedure = procedureWith('log:export');
+export const adminProcedure = procedureWith('admin');

@@ -12,6 +12,7 @@ interface DmmfField {
   kind: 'scalar' | 'enum' | 'object';
   type: string;
   isRequired: boolean;
+  isList: boolean;
   nativeType: [string, string[]] | null;
 }
 interface DmmfIndex {
@@ -35,6 +36,7 @@ const SCALAR_TYPES: Record<string, string> = {
 const NATIVE_TYPES: Record<string, string> = { Uuid: 'uuid', Timestamptz: 'timestamptz' };
 
 function expectedType(field: DmmfField): string {
+  if (field.isList) return `_${expectedType({ ...field, isList: false })}`;
   if (field.kind === 'enum') return field.type;
   if (field.nativeType) return NATIVE_TYPES[field.nativeType[0]] ?? field.nativeType[0];
   return SCALAR_TYPES[field.type] ?? field.type;
@@ -90,7 +92,8 @@ describe.each(TEST_DRIVERS)('schema.prisma and the migrated %s database', (drive
         .map((f) => ({
           name: f.name,
           type: expectedType(f),
-          nullable: f.isRequired ? 'NO' : 'YES',
+          // Prisma creates list columns nullable and treats NULL as an empty list.
+          nullable: f.isRequired && !f.isList ? 'NO' : 'YES',
         }));
       expect(columns, model.name).toEqual(expected);
     }

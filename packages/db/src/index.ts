@@ -10,3 +10,4 @@ export { MigrationError, migrate } from './migrate';
 export { type EventPage, InvalidCursorError, type Order } from './query';
 export { AuditStore } from './store';
 export type { VerificationResult } from './verify-log';
+export type { ApiKey, PrismaClient, User } from './generated/prisma/client';

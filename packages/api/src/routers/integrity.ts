@@ -3,22 +3,22 @@ import { eventProblem } from '@auditlog/audit';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { recordOwnAction } from '../own-actions';
-import { publicProcedure, router } from '../trpc';
+import { adminProcedure, readProcedure, router } from '../trpc';
 
 const treeSize = z.number().int().nonnegative();
 
 export const integrityRouter = router({
   /** The latest signed checkpoint and the public key that checks it. */
-  checkpoint: publicProcedure.query(async ({ ctx }) => ({
+  checkpoint: readProcedure.query(async ({ ctx }) => ({
     checkpoint: await ctx.store.latestCheckpoint(),
     publicKey: createPublicKey(ctx.signingKey).export({ type: 'spki', format: 'pem' }).toString(),
   })),
 
   /** Signs the tree as it stands now (returns the latest one if nothing was added). */
-  issueCheckpoint: publicProcedure.mutation(({ ctx }) => ctx.store.issueCheckpoint(ctx.signingKey)),
+  issueCheckpoint: readProcedure.mutation(({ ctx }) => ctx.store.issueCheckpoint(ctx.signingKey)),
 
   /** One event, whether its content still matches its hash, and its inclusion proof. */
-  get: publicProcedure.input(z.object({ id: z.uuid() })).query(async ({ ctx, input }) => {
+  get: readProcedure.input(z.object({ id: z.uuid() })).query(async ({ ctx, input }) => {
     const event = await ctx.store.get(input.id);
     if (!event) throw new TRPCError({ code: 'NOT_FOUND', message: `no event with id ${input.id}` });
     let checkpoint = await ctx.store.latestCheckpoint();
@@ -34,7 +34,7 @@ export const integrityRouter = router({
   }),
 
   /** Proof that the tree of `to` events extends the tree of `from` events. */
-  consistency: publicProcedure
+  consistency: readProcedure
     .input(z.object({ from: treeSize, to: treeSize }))
     .query(async ({ ctx, input }) => {
       const size = await ctx.store.size();
@@ -51,7 +51,7 @@ export const integrityRouter = router({
    * Starts re-computing the whole tree from the stored events (or joins the run in
    * progress); poll `verification` for progress. The outcome is recorded in the log.
    */
-  verify: publicProcedure.mutation(({ ctx }) =>
+  verify: readProcedure.mutation(({ ctx }) =>
     ctx.verifications.start(
       (onProgress) => ctx.store.verify({ publicKey: createPublicKey(ctx.signingKey), onProgress }),
       async (job) => {
@@ -72,7 +72,7 @@ export const integrityRouter = router({
     ),
   ),
 
-  verification: publicProcedure.input(z.object({ id: z.uuid() })).query(({ ctx, input }) => {
+  verification: readProcedure.input(z.object({ id: z.uuid() })).query(({ ctx, input }) => {
     const job = ctx.verifications.get(input.id);
     if (!job) throw new TRPCError({ code: 'NOT_FOUND', message: `no verification ${input.id}` });
     return job;
@@ -82,7 +82,7 @@ export const integrityRouter = router({
    * GDPR erasure: blanks a person's email, IP and user agent on every event they made;
    * every proof still holds. The erasure itself is logged, naming only the actor id.
    */
-  erasePerson: publicProcedure
+  erasePerson: adminProcedure
     .input(z.object({ actor: z.string().min(1).max(320) }))
     .mutation(async ({ ctx, input }) => {
       const erased = await ctx.store.erasePerson(input.actor);

@@ -1,6 +1,6 @@
 import { auditEntrySchema, LIMITS, uuid7Time } from '@auditlog/audit';
 import { z } from 'zod';
-import { publicProcedure, router } from '../trpc';
+import { router, writeProcedure } from '../trpc';
 
 // A client-made id dates its event. Accept it only near the present: far enough back for
 // retries after an outage, never so far that a caller could slip an event into history.
@@ -25,14 +25,14 @@ const appendResult = (r: { id: string; seq: number; createdAt: Date; duplicate: 
 
 export const logRouter = router({
   /** Records one action; resolves once it is durably stored. */
-  logAction: publicProcedure.input(logEntrySchema).mutation(async ({ ctx, input }) => {
+  logAction: writeProcedure.input(logEntrySchema).mutation(async ({ ctx, input }) => {
     const [result] = await ctx.store.append([input]);
     if (!result) throw new Error('append returned no result');
     return appendResult(result);
   }),
 
   /** Records up to LIMITS.batch actions atomically, in the order given. */
-  logMany: publicProcedure
+  logMany: writeProcedure
     .input(z.array(logEntrySchema).min(1).max(LIMITS.batch))
     .mutation(async ({ ctx, input }) => (await ctx.store.append(input)).map(appendResult)),
 });

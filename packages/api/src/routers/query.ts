@@ -1,11 +1,12 @@
 import { eventFilterSchema, exportFormats, querySchema } from '@auditlog/audit';
 import { z } from 'zod';
 import { exportChunks } from '../export';
-import { publicProcedure, router } from '../trpc';
+import { recordOwnAction } from '../own-actions';
+import { exportProcedure, readProcedure, router } from '../trpc';
 
 export const queryRouter = router({
   /** A page of events, newest first; pass `nextCursor` back for the next page. */
-  query: publicProcedure
+  query: readProcedure
     .input(querySchema)
     .query(({ ctx, input }) =>
       ctx.store.query(input.filter, { cursor: input.cursor, limit: input.limit }),
@@ -15,7 +16,13 @@ export const queryRouter = router({
    * The matching events as CSV or JSON text, streamed in chunks (use
    * httpBatchStreamLink); browsers download the same bytes from GET /export.
    */
-  export: publicProcedure
+  export: exportProcedure
     .input(z.object({ filter: eventFilterSchema.default({}), format: z.enum(exportFormats) }))
-    .query(({ ctx, input }) => exportChunks(ctx.store, input.filter, input.format)),
+    .query(async ({ ctx, input }) => {
+      await recordOwnAction(ctx, {
+        action: 'log.exported',
+        metadata: { format: input.format, filter: input.filter, via: 'trpc' },
+      });
+      return exportChunks(ctx.store, input.filter, input.format);
+    }),
 });

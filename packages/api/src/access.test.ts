@@ -1,0 +1,295 @@
+import { randomUUID } from 'node:crypto';
+import { AuditStore } from '@auditlog/db';
+import { createTestDatabase, TEST_DRIVERS, type TestDatabase } from '@auditlog/db/testing';
+import { TRPCError } from '@trpc/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiKeyPrincipal, createApiKey } from './auth/api-keys';
+import { hashPassword } from './auth/passwords';
+import type { Principal } from './auth/principal';
+import {
+  createSession,
+  SESSION_IDLE_MS,
+  SESSION_LIFETIME_MS,
+  sessionPrincipal,
+} from './auth/sessions';
+import type { createCaller } from './root';
+import { principals, testCaller } from './test-caller';
+
+type Api = ReturnType<typeof createCaller>;
+const entry = { actorId: 'u1', actorEmail: 'u1@example.com', action: 'doc.viewed' };
+const anyId = { id: randomUUID() };
+
+// Every procedure that is not public, with a valid input and what it requires.
+const PROCEDURES: [
+  string,
+  'log:write' | 'log:read' | 'log:export' | 'admin',
+  (api: Api) => Promise<unknown>,
+][] = [
+  ['logAction', 'log:write', (api) => api.logAction(entry)],
+  ['logMany', 'log:write', (api) => api.logMany([entry])],
+  ['query', 'log:read', (api) => api.query({})],
+  ['get', 'log:read', (api) => api.get(anyId)],
+  ['checkpoint', 'log:read', (api) => api.checkpoint()],
+  ['issueCheckpoint', 'log:read', (api) => api.issueCheckpoint()],
+  ['consistency', 'log:read', (api) => api.consistency({ from: 0, to: 0 })],
+  ['verify', 'log:read', (api) => api.verify()],
+  ['verification', 'log:read', (api) => api.verification(anyId)],
+  ['export', 'log:export', (api) => api.export({ format: 'csv' })],
+  ['erasePerson', 'admin', (api) => api.erasePerson({ actor: 'nobody' })],
+  ['users.list', 'admin', (api) => api.users.list()],
+  [
+    'users.create',
+    'admin',
+    (api) =>
+      api.users.create({
+        email: 'x@example.com',
+        name: 'X',
+        role: 'auditor',
+        password: 'a long enough password',
+      }),
+  ],
+  ['users.setRole', 'admin', (api) => api.users.setRole({ ...anyId, role: 'auditor' })],
+  ['users.disable', 'admin', (api) => api.users.disable(anyId)],
+  ['apiKeys.list', 'admin', (api) => api.apiKeys.list()],
+  ['apiKeys.create', 'admin', (api) => api.apiKeys.create({ name: 'k', scopes: ['log:read'] })],
+  ['apiKeys.revoke', 'admin', (api) => api.apiKeys.revoke(anyId)],
+];
+
+const key = (scopes: string[]): Principal => ({
+  kind: 'key',
+  key: { id: randomUUID(), name: 'limited', prefix: 'limitedkey01', scopes },
+});
+
+// For each permission, a caller that lacks it.
+const LACKING: Record<string, [string, Principal][]> = {
+  'log:write': [
+    ['an admin', principals.admin],
+    ['an auditor', principals.auditor],
+    ['a read-only key', key(['log:read'])],
+  ],
+  'log:read': [
+    ['a write-only key', key(['log:write'])],
+    ['an export-only key', key(['log:export'])],
+  ],
+  'log:export': [
+    ['a read-only key', key(['log:read'])],
+    ['a write-only key', key(['log:write'])],
+  ],
+  admin: [
+    ['an auditor', principals.auditor],
+    ['a key with every scope', principals.service],
+  ],
+};
+
+async function code(call: Promise<unknown>): Promise<string> {
+  try {
+    await call;
+    return 'OK';
+  } catch (error) {
+    return error instanceof TRPCError ? error.code : String(error);
+  }
+}
+
+describe('who may call what', () => {
+  let db: TestDatabase;
+  let store: AuditStore;
+  let caller: ReturnType<typeof testCaller>;
+  beforeAll(async () => {
+    db = await createTestDatabase('pglite');
+    store = new AuditStore(db);
+    caller = testCaller(store);
+  });
+  afterAll(async () => {
+    await store?.close();
+    await db?.drop();
+  });
+
+  it.each(PROCEDURES)(
+    '%s refuses a caller without credentials with UNAUTHORIZED',
+    async (_, __, call) => {
+      expect(await code(call(caller.as(null)))).toBe('UNAUTHORIZED');
+    },
+  );
+
+  it.each(PROCEDURES)(
+    '%s refuses every caller lacking %s with FORBIDDEN',
+    async (_, permission, call) => {
+      for (const [who, principal] of LACKING[permission] ?? []) {
+        expect(await code(call(caller.as(principal))), who).toBe('FORBIDDEN');
+      }
+    },
+  );
+
+  it.each(PROCEDURES)('%s admits a caller holding %s', async (_, permission, call) => {
+    const allowed = permission === 'admin' ? principals.admin : key([permission]);
+    expect(await code(call(caller.as(allowed)))).not.toMatch(/UNAUTHORIZED|FORBIDDEN/);
+  });
+});
+
+describe.each(TEST_DRIVERS)('credentials on %s', (driver) => {
+  let db: TestDatabase;
+  let store: AuditStore;
+  let userId: string;
+  beforeAll(async () => {
+    db = await createTestDatabase(driver);
+    store = new AuditStore(db);
+    userId = randomUUID();
+    await db.prisma.user.create({
+      data: {
+        id: userId,
+        email: 'eve@example.com',
+        name: 'Eve',
+        role: 'auditor',
+        passwordHash: await hashPassword('correct horse battery'),
+      },
+    });
+  });
+  afterAll(async () => {
+    await store?.close();
+    await db?.drop();
+  });
+
+  it('an API key works until it is revoked, and a wrong secret never works', async () => {
+    const { key, secret } = await createApiKey(db.prisma, {
+      name: 'ci',
+      scopes: ['log:read'],
+      createdBy: null,
+    });
+    expect(await apiKeyPrincipal(db.prisma, secret)).toMatchObject({
+      kind: 'key',
+      key: { scopes: ['log:read'] },
+    });
+    const wrong = `${secret.slice(0, -4)}AAAA`;
+    expect(await apiKeyPrincipal(db.prisma, wrong)).toBeNull();
+    expect(await apiKeyPrincipal(db.prisma, 'alk_garbage')).toBeNull();
+    await db.prisma.apiKey.update({ where: { id: key.id }, data: { revokedAt: new Date() } });
+    expect(await apiKeyPrincipal(db.prisma, secret)).toBeNull();
+  });
+
+  it('a session ends when it expires, when idle too long, and when its user is disabled', async () => {
+    const { token } = await createSession(db.prisma, userId);
+    expect(await sessionPrincipal(db.prisma, token)).toMatchObject({
+      user: { email: 'eve@example.com' },
+    });
+    expect(
+      await sessionPrincipal(db.prisma, token, new Date(Date.now() + SESSION_IDLE_MS + 60_000)),
+    ).toBeNull();
+    expect(await sessionPrincipal(db.prisma, token)).toBeNull();
+
+    const second = await createSession(db.prisma, userId);
+    await db.prisma.session.updateMany({
+      data: { lastSeenAt: new Date(Date.now() + SESSION_LIFETIME_MS) },
+    });
+    expect(
+      await sessionPrincipal(
+        db.prisma,
+        second.token,
+        new Date(Date.now() + SESSION_LIFETIME_MS + 1000),
+      ),
+    ).toBeNull();
+
+    const third = await createSession(db.prisma, userId);
+    await db.prisma.user.update({ where: { id: userId }, data: { disabledAt: new Date() } });
+    expect(await sessionPrincipal(db.prisma, third.token)).toBeNull();
+    await db.prisma.user.update({ where: { id: userId }, data: { disabledAt: null } });
+  });
+
+  it('signs in, records it, rate-limits failures with a clear error, and logs each failure', async () => {
+    const caller = testCaller(store);
+    const anonymous = caller.as(null);
+    const user = await anonymous.auth.signIn({
+      email: 'Eve@Example.com',
+      password: 'correct horse battery',
+    });
+    expect(user).toMatchObject({ email: 'eve@example.com', role: 'auditor' });
+    expect(caller.cookies.set).toHaveLength(1);
+    for (let i = 0; i < 5; i++) {
+      expect(
+        await code(anonymous.auth.signIn({ email: 'eve@example.com', password: `wrong ${i}` })),
+      ).toBe('UNAUTHORIZED');
+    }
+    await expect(
+      anonymous.auth.signIn({ email: 'eve@example.com', password: 'correct horse battery' }),
+    ).rejects.toThrow(/Too many failed sign-ins. Try again in 15 minutes/);
+    const reader = caller.as(principals.auditor);
+    const failed = (await reader.query({ filter: { action: 'auth.sign_in_failed' } })).events;
+    expect(failed).toHaveLength(6);
+    expect(failed[0]).toMatchObject({
+      actorId: userId,
+      actorEmail: 'eve@example.com',
+      outcome: 'failure',
+      ip: '127.0.0.1',
+    });
+    expect(failed.map((e) => e.metadata?.reason)).toContain('rate_limited');
+    const signedIn = (await reader.query({ filter: { action: 'auth.signed_in' } })).events;
+    expect(signedIn).toMatchObject([{ actorId: userId, actorEmail: 'eve@example.com' }]);
+  });
+
+  it('an unknown account fails the same way as a wrong password', async () => {
+    const anonymous = testCaller(store).as(null);
+    await expect(
+      anonymous.auth.signIn({ email: 'nobody@example.com', password: 'whatever it is' }),
+    ).rejects.toThrow('Wrong email or password.');
+  });
+});
+
+describe('administration', () => {
+  let db: TestDatabase;
+  let store: AuditStore;
+  beforeAll(async () => {
+    db = await createTestDatabase('pglite');
+    store = new AuditStore(db);
+  });
+  afterAll(async () => {
+    await store?.close();
+    await db?.drop();
+  });
+
+  it('creates users and keys, changes roles, keeps one admin, and logs each change', async () => {
+    const { admin, as } = testCaller(store);
+    const boss = await admin.users.create({
+      email: 'boss@example.com',
+      name: 'Boss',
+      role: 'admin',
+      password: 'a very long password',
+    });
+    const otto = await admin.users.create({
+      email: 'otto@example.com',
+      name: 'Otto',
+      role: 'admin',
+      password: 'a very long password',
+    });
+    await expect(
+      admin.users.create({
+        email: 'otto@example.com',
+        name: 'Again',
+        role: 'auditor',
+        password: 'a very long password',
+      }),
+    ).rejects.toThrow(/already has an account/);
+    await expect(
+      admin.users.create({
+        email: 'short@example.com',
+        name: 'S',
+        role: 'auditor',
+        password: 'short',
+      }),
+    ).rejects.toThrow(/at least 12/);
+    await admin.users.setRole({ id: otto.id, role: 'auditor' });
+    await expect(admin.users.disable({ id: boss.id })).rejects.toThrow(/last active admin/);
+    const created = await admin.apiKeys.create({ name: 'billing backend', scopes: ['log:write'] });
+    expect(created.secret).toMatch(/^alk_[A-Za-z0-9]{12}_/);
+    expect(JSON.stringify(await admin.apiKeys.list())).not.toContain(created.secret.split('_')[2]);
+    await admin.apiKeys.revoke({ id: created.id });
+    const actions = (await as(principals.auditor).query({ limit: 50 })).events
+      .map((e) => e.action)
+      .reverse();
+    expect(actions).toEqual([
+      'user.created',
+      'user.created',
+      'user.role_changed',
+      'api_key.created',
+      'api_key.revoked',
+    ]);
+  });
+});

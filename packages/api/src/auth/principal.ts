@@ -1,0 +1,38 @@
+import type { ApiKey, User } from '@auditlog/db';
+
+export const scopes = ['log:write', 'log:read', 'log:export'] as const;
+export type Scope = (typeof scopes)[number];
+export type Permission = Scope | 'admin';
+
+/** Who is calling: a signed-in person or a service holding an API key. */
+export type Principal =
+  | { kind: 'user'; user: Pick<User, 'id' | 'email' | 'name' | 'role'>; sessionId: string }
+  | { kind: 'key'; key: Pick<ApiKey, 'id' | 'name' | 'prefix' | 'scopes'> };
+
+// People read, verify and export in the dashboard; recording events is for services.
+const ROLE_PERMISSIONS: Record<User['role'], Permission[]> = {
+  admin: ['admin', 'log:read', 'log:export'],
+  auditor: ['log:read', 'log:export'],
+};
+
+export function can(principal: Principal, permission: Permission): boolean {
+  if (principal.kind === 'user') return ROLE_PERMISSIONS[principal.user.role].includes(permission);
+  return (principal.key.scopes as string[]).includes(permission);
+}
+
+/** How the principal appears as the actor of the events the server records about it. */
+export function actorOf(principal: Principal | null) {
+  if (!principal) return { actorId: 'anonymous', actorEmail: '', actorType: 'user' as const };
+  if (principal.kind === 'user') {
+    return {
+      actorId: principal.user.id,
+      actorEmail: principal.user.email,
+      actorType: 'user' as const,
+    };
+  }
+  return {
+    actorId: `api_key:${principal.key.prefix}`,
+    actorEmail: '',
+    actorType: 'service' as const,
+  };
+}

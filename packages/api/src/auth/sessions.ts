@@ -1,0 +1,44 @@
+import type { PrismaClient } from '@auditlog/db';
+import type { Principal } from './principal';
+import { newSecret, sha256 } from './secrets';
+
+/** A session lives 12 hours from sign-in, and ends after 2 hours without a request. */
+export const SESSION_LIFETIME_MS = 12 * 60 * 60 * 1000;
+export const SESSION_IDLE_MS = 2 * 60 * 60 * 1000;
+// lastSeenAt is written at most this often, sparing a write on every request.
+const TOUCH_EVERY_MS = 60 * 1000;
+
+export async function createSession(prisma: PrismaClient, userId: string) {
+  const token = newSecret();
+  const expiresAt = new Date(Date.now() + SESSION_LIFETIME_MS);
+  await prisma.session.create({ data: { id: sha256(token), userId, expiresAt } });
+  return { token, expiresAt };
+}
+
+export async function sessionPrincipal(
+  prisma: PrismaClient,
+  token: string,
+  now = new Date(),
+): Promise<Principal | null> {
+  const id = sha256(token);
+  const session = await prisma.session.findUnique({ where: { id }, include: { user: true } });
+  if (!session) return null;
+  const idle = now.getTime() - session.lastSeenAt.getTime();
+  if (session.expiresAt <= now || idle > SESSION_IDLE_MS || session.user.disabledAt) {
+    await prisma.session.deleteMany({ where: { id } });
+    return null;
+  }
+  if (idle > TOUCH_EVERY_MS) {
+    await prisma.session.update({ where: { id }, data: { lastSeenAt: now } });
+  }
+  const { user } = session;
+  return {
+    kind: 'user',
+    user: { id: user.id, email: user.email, name: user.name, role: user.role },
+    sessionId: id,
+  };
+}
+
+export async function endSession(prisma: PrismaClient, sessionId: string) {
+  await prisma.session.deleteMany({ where: { id: sessionId } });
+}

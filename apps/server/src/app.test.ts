@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import type { AppRouter } from '@auditlog/api';
+import { type AppRouter, createApiKey, hashPassword } from '@auditlog/api';
 import { verifyCheckpointSignature } from '@auditlog/audit';
 import { AuditStore } from '@auditlog/db';
 import { createTestDatabase, TEST_DRIVERS, type TestDatabase } from '@auditlog/db/testing';
@@ -30,9 +30,16 @@ describe.each(TEST_DRIVERS)('the HTTP server on %s', (driver) => {
   let store: AuditStore;
   let app: FastifyInstance;
   let base: string;
+  let auth: { authorization: string };
   beforeAll(async () => {
     db = await createTestDatabase(driver);
     store = new AuditStore(db);
+    const { secret } = await createApiKey(db.prisma, {
+      name: 'test',
+      scopes: ['log:write', 'log:read', 'log:export'],
+      createdBy: null,
+    });
+    auth = { authorization: `Bearer ${secret}` };
     app = await buildApp({ store, signingKey });
     base = await app.listen({ host: '127.0.0.1', port: 0 });
   });
@@ -43,7 +50,9 @@ describe.each(TEST_DRIVERS)('the HTTP server on %s', (driver) => {
   });
 
   it('round-trips logAction and query through the typed tRPC client over HTTP', async () => {
-    const client = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${base}/trpc` })] });
+    const client = createTRPCClient<AppRouter>({
+      links: [httpBatchLink({ url: `${base}/trpc`, headers: auth })],
+    });
     const logged = await client.logAction.mutate(entry);
     const page = await client.query.query({ filter: { actor: 'grace@example.com' } });
     expect(page.events).toEqual([expect.objectContaining({ ...entry, id: logged.id })]);
@@ -51,7 +60,7 @@ describe.each(TEST_DRIVERS)('the HTTP server on %s', (driver) => {
 
   it('streams an export through the tRPC client', async () => {
     const client = createTRPCClient<AppRouter>({
-      links: [httpBatchStreamLink({ url: `${base}/trpc` })],
+      links: [httpBatchStreamLink({ url: `${base}/trpc`, headers: auth })],
     });
     let json = '';
     for await (const chunk of await client.export.query({
@@ -64,7 +73,9 @@ describe.each(TEST_DRIVERS)('the HTTP server on %s', (driver) => {
   });
 
   it('answers bad input with BAD_REQUEST, the zod issues and no stack trace', async () => {
-    const client = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${base}/trpc` })] });
+    const client = createTRPCClient<AppRouter>({
+      links: [httpBatchLink({ url: `${base}/trpc`, headers: auth })],
+    });
     const before = await store.size();
     const error = await client.logAction
       .mutate({ ...entry, action: 'Plan Changed', metadata: { x: 'a\u0000' } })
@@ -80,7 +91,9 @@ describe.each(TEST_DRIVERS)('the HTTP server on %s', (driver) => {
   });
 
   it('downloads a filtered CSV as an attachment', async () => {
-    const response = await fetch(`${base}/export?format=csv&action=billing.plan_changed`);
+    const response = await fetch(`${base}/export?format=csv&action=billing.plan_changed`, {
+      headers: auth,
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(response.headers.get('content-disposition')).toMatch(
@@ -89,17 +102,23 @@ describe.each(TEST_DRIVERS)('the HTTP server on %s', (driver) => {
     const lines = (await response.text()).trimEnd().split('\r\n');
     expect(lines).toHaveLength(2);
     expect(lines[1]).toContain('grace@example.com');
+    const [recorded] = (await store.query({ action: 'log.exported' }, { limit: 1 })).events;
+    expect(recorded).toMatchObject({
+      actorType: 'service',
+      ip: '127.0.0.1',
+      metadata: { format: 'csv', via: 'download' },
+    });
   });
 
   it('refuses a bad export request with 400 and says which parameter is wrong', async () => {
-    const response = await fetch(`${base}/export?format=xml&from=yesterday`);
+    const response = await fetch(`${base}/export?format=xml&from=yesterday`, { headers: auth });
     expect(response.status).toBe(400);
     const body = (await response.json()) as { issues: { path: string[] }[] };
     expect(body.issues.map((i) => i.path[0])).toEqual(['format', 'from']);
   });
 
   it('serves the latest signed checkpoint and the public key as downloads', async () => {
-    const response = await fetch(`${base}/checkpoint.json`);
+    const response = await fetch(`${base}/checkpoint.json`, { headers: auth });
     expect(response.headers.get('content-disposition')).toMatch(/checkpoint-\d+\.json/);
     const checkpoint = await response.json();
     expect(

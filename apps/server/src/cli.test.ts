@@ -4,6 +4,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { createApiKey } from '@auditlog/api';
 import { auditEntrySchema } from '@auditlog/audit';
 import { AuditStore } from '@auditlog/db';
 import { createTestDatabase } from '@auditlog/db/testing';
@@ -38,14 +39,17 @@ describe('the offline verifier CLI', () => {
       ),
     );
     const app = await buildApp({ store, signingKey: privateKey });
-    exportJson = (await app.inject('/export?format=json')).body;
-    const checkpoint = (await app.inject('/checkpoint.json')).body;
+    const { secret } = await createApiKey(db.prisma, {
+      name: 'auditor',
+      scopes: ['log:read', 'log:export'],
+      createdBy: null,
+    });
+    const headers = { authorization: `Bearer ${secret}` };
+    exportJson = (await app.inject({ url: '/export?format=json', headers })).body;
+    const checkpoint = (await app.inject({ url: '/checkpoint.json', headers })).body;
     const events = JSON.parse(exportJson) as { id: string }[];
-    const proof = (
-      await app.inject(
-        `/trpc/get?input=${encodeURIComponent(JSON.stringify({ id: events[42]?.id }))}`,
-      )
-    ).json();
+    const input = encodeURIComponent(JSON.stringify({ id: events[42]?.id }));
+    const proof = (await app.inject({ url: `/trpc/get?input=${input}`, headers })).json();
     await app.close();
     await store.close();
     await db.drop();
@@ -76,7 +80,7 @@ describe('the offline verifier CLI', () => {
       ),
     ).toEqual({
       code: 0,
-      stdout: 'OK: 300 event(s) verified against the signed checkpoint of 300 events.\n',
+      stdout: 'OK: 301 event(s) verified against the signed checkpoint of 301 events.\n',
     });
     expect((await cli('verify-event', files.proof, '--public-key', files.key)).code).toBe(0);
   });

@@ -26,6 +26,18 @@ const configSchema = z.object({
   SIGNING_KEY_FILE: z.string().min(1).optional(),
   /** How often to sign a checkpoint when the log has grown; 0 signs only on demand. */
   CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
+  /**
+   * How many reverse proxies stand in front of the server. 0 (the default) takes the
+   * client's address from the socket and ignores X-Forwarded-For; N takes the address
+   * the N-th proxy from the right saw, so a client cannot forge it.
+   */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  /** Mark the session cookie Secure (set this when the dashboard is served over HTTPS). */
+  COOKIE_SECURE: flag.default(false),
+  /** The first admin, created at start-up when there are no users yet. */
+  ADMIN_EMAIL: z.email().optional(),
+  ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+  ADMIN_NAME: z.string().min(1).default('Administrator'),
 });
 
 export type Config = z.output<typeof configSchema>;

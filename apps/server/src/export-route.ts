@@ -1,9 +1,16 @@
 import { Readable } from 'node:stream';
-import { EXPORT_CONTENT_TYPES, exportChunks, exportFilename } from '@auditlog/api';
+import {
+  can,
+  EXPORT_CONTENT_TYPES,
+  exportChunks,
+  exportFilename,
+  recordOwnAction,
+} from '@auditlog/api';
 import { eventFilterSchema, exportFormats } from '@auditlog/audit';
 import type { AuditStore } from '@auditlog/db';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { refuse } from './auth-hooks';
 
 const formatSchema = z.enum(exportFormats).default('csv');
 
@@ -14,6 +21,9 @@ const formatSchema = z.enum(exportFormats).default('csv');
  */
 export function registerExportRoute(app: FastifyInstance, store: AuditStore): void {
   app.get('/export', async (request, reply) => {
+    const { principal } = request;
+    const refused = refuse(reply, principal, principal !== null && can(principal, 'log:export'));
+    if (refused) return refused;
     const { format: formatParam, ...filterParams } = request.query as Record<string, string>;
     const format = formatSchema.safeParse(formatParam);
     const filter = eventFilterSchema.safeParse(filterParams);
@@ -27,6 +37,13 @@ export function registerExportRoute(app: FastifyInstance, store: AuditStore): vo
         ],
       });
     }
+    await recordOwnAction(
+      { store, principal, ip: request.ip, userAgent: request.headers['user-agent'] },
+      {
+        action: 'log.exported',
+        metadata: { format: format.data, filter: filter.data, via: 'download' },
+      },
+    );
     return reply
       .header('Content-Type', EXPORT_CONTENT_TYPES[format.data])
       .header('Content-Disposition', `attachment; filename="${exportFilename(format.data)}"`)

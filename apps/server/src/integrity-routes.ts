@@ -1,18 +1,23 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
+import { can } from '@auditlog/api';
 import type { AuditStore } from '@auditlog/db';
 import type { FastifyInstance } from 'fastify';
+import { refuse } from './auth-hooks';
 
 /**
  * Plain downloads for what an auditor keeps outside the system: the latest signed
- * checkpoint and the public key that checks it. With an export, they are all the
- * offline verifier needs.
+ * checkpoint (for readers) and the public key that checks it (public by nature). With
+ * an export, they are all the offline verifier needs.
  */
 export function registerIntegrityRoutes(
   app: FastifyInstance,
   store: AuditStore,
   key: KeyObject,
 ): void {
-  app.get('/checkpoint.json', async (_request, reply) => {
+  app.get('/checkpoint.json', async (request, reply) => {
+    const { principal } = request;
+    const refused = refuse(reply, principal, principal !== null && can(principal, 'log:read'));
+    if (refused) return refused;
     const checkpoint = (await store.latestCheckpoint()) ?? (await store.issueCheckpoint(key));
     return reply
       .header(

@@ -12,6 +12,7 @@ import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { seedDemoData } from './demo-data';
+import { createAdmin, type FirstAdmin, hasUsers } from './first-admin';
 import { loadSigningKey } from './signing-key';
 
 async function main(): Promise<void> {
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
     const seeded = await seedDemoData(store);
     if (seeded > 0) console.log(`Seeded ${seeded} demo events.`);
   }
+  const firstAdmin = await bootstrapAdmin(store, config);
   const checkpoint = await store.issueCheckpoint(signing.key);
   const verifications = new VerificationJobs();
   const app = await buildApp({
@@ -33,6 +35,8 @@ async function main(): Promise<void> {
     verifications,
     webDist: config.WEB_DIST,
     logger: { level: config.LOG_LEVEL },
+    trustProxyHops: config.TRUST_PROXY_HOPS,
+    cookieSecure: config.COOKIE_SECURE,
   });
 
   const timer =
@@ -67,8 +71,44 @@ async function main(): Promise<void> {
       `Checkpoints are signed with the Ed25519 key in ${signing.origin}; its public key:`,
       publicKey.toString().trim(),
       `Latest checkpoint: ${checkpoint.treeSize} events, root ${checkpoint.rootHash}`,
+      firstAdminMessage(firstAdmin),
     ].join('\n'),
   );
+}
+
+/**
+ * The first admin, when there are no users: from ADMIN_EMAIL / ADMIN_PASSWORD, or, for
+ * the demo, with a random password shown once. Otherwise the operator is told how.
+ */
+async function bootstrapAdmin(
+  store: AuditStore,
+  config: ReturnType<typeof loadConfig>,
+): Promise<FirstAdmin | 'none' | 'exists'> {
+  if (await hasUsers(store)) return 'exists';
+  if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
+    return createAdmin(store, {
+      email: config.ADMIN_EMAIL,
+      name: config.ADMIN_NAME,
+      password: config.ADMIN_PASSWORD,
+    });
+  }
+  if (config.DEMO_DATA) {
+    return createAdmin(store, {
+      email: config.ADMIN_EMAIL ?? 'admin@example.com',
+      name: config.ADMIN_NAME,
+    });
+  }
+  return 'none';
+}
+
+function firstAdminMessage(admin: FirstAdmin | 'none' | 'exists'): string {
+  if (admin === 'exists') return '';
+  if (admin === 'none') {
+    return 'No accounts yet: restart with ADMIN_EMAIL and ADMIN_PASSWORD set, or run `pnpm --filter @auditlog/server create-admin --email you@example.com`.';
+  }
+  return admin.generated
+    ? `Created the first admin ${admin.email} with the password ${admin.password} (shown only now).`
+    : `Created the first admin ${admin.email}.`;
 }
 
 main().catch((error: unknown) => {

@@ -11,7 +11,7 @@ import type { Context } from './context';
 export async function recordOwnAction(
   ctx: Pick<Context, 'store' | 'ip' | 'userAgent' | 'principal'>,
   entry: Omit<AuditEntryInput, 'actorId' | 'actorEmail' | 'actorType'> &
-    Partial<Pick<AuditEntryInput, 'actorId' | 'actorEmail'>>,
+    Partial<Pick<AuditEntryInput, 'actorId' | 'actorEmail' | 'actorType'>>,
 ) {
   const [result] = await ctx.store.append([
     auditEntrySchema.parse({

@@ -78,11 +78,13 @@ describe('auditEntrySchema', () => {
     expect(problems({ ...seedExample, metadata: deep })[0]).toMatch(/must not nest deeper/);
   });
 
-  it('requires a real email for users only', () => {
+  it('requires a real (or an empty, unknown) email for users only', () => {
     expect(problems({ ...seedExample, actorEmail: 'not-an-email' })).toEqual([
       'actorEmail: must be an email address for a user actor',
     ]);
-    expect(problems({ ...seedExample, actorType: 'service', actorEmail: '' })).toEqual([]);
+    expect(problems({ ...seedExample, actorType: 'service', actorEmail: 'billing-worker' })).toEqual([]);
+    expect(problems({ ...seedExample, actorEmail: '' })).toEqual([]);
+    expect(problems({ ...seedExample, actorEmail: 'ünïcode@exämple.com' })).toEqual([]);
   });
 
   it('refuses unknown fields and wrong types', () => {

@@ -72,8 +72,13 @@ export const auditEntrySchema = z
   .strict()
   .superRefine((entry, ctx) => {
     // People are identified by email in every report; services and the system may
-    // have none, so only a user's email must be a real address.
-    if (entry.actorType === 'user' && !internationalEmail.safeParse(entry.actorEmail).success) {
+    // have none. A user's email may be empty only when it is not known (a failed
+    // sign-in with a malformed name, an erased person); otherwise it must be real.
+    if (
+      entry.actorType === 'user' &&
+      entry.actorEmail !== '' &&
+      !internationalEmail.safeParse(entry.actorEmail).success
+    ) {
       ctx.addIssue({
         code: 'custom',
         path: ['actorEmail'],

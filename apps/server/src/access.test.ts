@@ -1,0 +1,203 @@
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createApiKey, hashPassword } from '@auditlog/api';
+import { AuditStore } from '@auditlog/db';
+import { createTestDatabase, TEST_DRIVERS, type TestDatabase } from '@auditlog/db/testing';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from './app';
+
+const signingKey = generateKeyPairSync('ed25519').privateKey;
+const PASSWORD = 'a long and secret passphrase';
+
+const trpcGet = (path: string, input?: unknown) =>
+  `/trpc/${path}${input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`}`;
+
+describe.each(TEST_DRIVERS)('access over HTTP on %s', (driver) => {
+  let db: TestDatabase;
+  let store: AuditStore;
+  let app: FastifyInstance;
+  const bearer: Record<string, { authorization: string }> = {};
+  let revokedKeyId: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase(driver);
+    store = new AuditStore(db);
+    await db.prisma.user.create({
+      data: {
+        id: randomUUID(),
+        email: 'otto@example.com',
+        name: 'Otto',
+        role: 'auditor',
+        passwordHash: await hashPassword(PASSWORD),
+      },
+    });
+    for (const [name, scopes] of [
+      ['reader', ['log:read']],
+      ['writer', ['log:write']],
+      ['revoked', ['log:read', 'log:export']],
+    ] as const) {
+      const { key, secret } = await createApiKey(db.prisma, {
+        name,
+        scopes: [...scopes],
+        createdBy: null,
+      });
+      bearer[name] = { authorization: `Bearer ${secret}` };
+      if (name === 'revoked') revokedKeyId = key.id;
+    }
+    await db.prisma.apiKey.update({ where: { id: revokedKeyId }, data: { revokedAt: new Date() } });
+    app = await buildApp({ store, signingKey });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await store?.close();
+    await db?.drop();
+  });
+
+  const signIn = async (headers: Record<string, string> = {}) => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/trpc/auth.signIn',
+      headers: { 'content-type': 'application/json', ...headers },
+      payload: { email: 'otto@example.com', password: PASSWORD },
+    });
+    return { response, cookie: String(response.headers['set-cookie'] ?? '').split(';')[0] ?? '' };
+  };
+
+  it.each([
+    ['GET', '/export?format=csv'],
+    ['GET', '/checkpoint.json'],
+    ['GET', trpcGet('query', {})],
+    ['GET', trpcGet('users.list')],
+    ['POST', '/trpc/logAction'],
+  ] as const)(
+    '%s %s answers 401 without credentials, and 401 for a revoked key',
+    async (method, url) => {
+      for (const headers of [{}, bearer.revoked]) {
+        const response = await app.inject({
+          method,
+          url,
+          headers: { 'content-type': 'application/json', ...headers },
+          payload: method === 'POST' ? {} : undefined,
+        });
+        expect(response.statusCode).toBe(401);
+        expect(response.body).not.toContain('events');
+      }
+    },
+  );
+
+  it('answers 403 to a key without the scope, for tRPC and downloads alike', async () => {
+    expect(
+      (await app.inject({ url: '/export?format=json', headers: bearer.reader })).statusCode,
+    ).toBe(403);
+    expect(
+      (await app.inject({ url: trpcGet('query', {}), headers: bearer.writer })).statusCode,
+    ).toBe(403);
+    expect((await app.inject({ url: '/checkpoint.json', headers: bearer.writer })).statusCode).toBe(
+      403,
+    );
+    expect(
+      (await app.inject({ url: trpcGet('users.list'), headers: bearer.reader })).statusCode,
+    ).toBe(403);
+  });
+
+  it('signs in with an HttpOnly SameSite=Strict cookie that then authorises reading', async () => {
+    const { response, cookie } = await signIn();
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['set-cookie']).toMatch(
+      /^audit_session=[\w-]+; Path=\/; Expires=.*; HttpOnly; SameSite=Strict$/,
+    );
+    const page = await app.inject({ url: trpcGet('query', {}), headers: { cookie } });
+    expect(page.statusCode).toBe(200);
+    expect(
+      (await app.inject({ url: trpcGet('apiKeys.list'), headers: { cookie } })).statusCode,
+    ).toBe(403);
+    expect((await app.inject({ url: '/export?format=csv', headers: { cookie } })).statusCode).toBe(
+      200,
+    );
+  });
+
+  it('refuses a write from another site, even with a valid session cookie', async () => {
+    const { cookie } = await signIn();
+    const response = await app.inject({
+      method: 'POST',
+      url: '/trpc/auth.signOut',
+      headers: { cookie, origin: 'https://evil.example', 'content-type': 'application/json' },
+      payload: {},
+    });
+    expect(response.statusCode).toBe(403);
+    const login = await signIn({ origin: 'https://evil.example' });
+    expect(login.response.statusCode).toBe(403);
+  });
+
+  it('an expired session is refused, and signing out ends the session', async () => {
+    const { cookie } = await signIn();
+    const out = await app.inject({
+      method: 'POST',
+      url: '/trpc/auth.signOut',
+      headers: { cookie, 'content-type': 'application/json' },
+      payload: {},
+    });
+    expect(out.statusCode).toBe(200);
+    expect((await app.inject({ url: trpcGet('query', {}), headers: { cookie } })).statusCode).toBe(
+      401,
+    );
+
+    const second = await signIn();
+    await db.prisma.session.updateMany({ data: { expiresAt: new Date(Date.now() - 1000) } });
+    expect(
+      (await app.inject({ url: trpcGet('query', {}), headers: { cookie: second.cookie } }))
+        .statusCode,
+    ).toBe(401);
+  });
+
+  it('ignores a spoofed X-Forwarded-For when no proxy is trusted', async () => {
+    await app.inject({
+      method: 'POST',
+      url: '/trpc/auth.signIn',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': '6.6.6.6' },
+      payload: { email: 'otto@example.com', password: 'wrong password!' },
+    });
+    const [failed] = (await store.query({ action: 'auth.sign_in_failed' }, { limit: 1 })).events;
+    expect(failed?.ip).toBe('127.0.0.1');
+  });
+
+  it('sends security headers with every answer', async () => {
+    const response = await app.inject({ url: '/healthz' });
+    expect(response.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(response.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['x-frame-options']).toBe('DENY');
+  });
+
+  it('refuses an oversized request body before reading it', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/trpc/logMany',
+      headers: { 'content-type': 'application/json', ...bearer.writer },
+      payload: `[${'"x",'.repeat(5_000_000)}"x"]`,
+    });
+    expect(response.statusCode).toBe(413);
+  });
+});
+
+describe('behind a trusted proxy', () => {
+  it('takes the client address the proxy saw, counted from the right', async () => {
+    const db = await createTestDatabase('pglite');
+    const store = new AuditStore(db);
+    const app = await buildApp({ store, signingKey, trustProxyHops: 1 });
+    try {
+      await app.inject({
+        method: 'POST',
+        url: '/trpc/auth.signIn',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': '6.6.6.6, 203.0.113.5' },
+        payload: { email: 'nobody@example.com', password: 'whatever it is' },
+      });
+      const [failed] = (await store.query({ action: 'auth.sign_in_failed' }, { limit: 1 })).events;
+      expect(failed?.ip).toBe('203.0.113.5');
+    } finally {
+      await app.close();
+      await store.close();
+      await db.drop();
+    }
+  });
+});

@@ -1,5 +1,7 @@
 import { defineConfig } from '@playwright/test';
 
+import { ADMIN } from './e2e/accounts';
+
 const PORT = 3100;
 
 // Debian's Chromium: this network cannot download Playwright's own browser builds. The
@@ -22,7 +24,7 @@ export default defineConfig({
   },
   webServer: {
     // The built dashboard on a fresh embedded database filled with demo data.
-    command: `rm -rf e2e/.data && DATA_DIR=e2e/.data DEMO_DATA=true PORT=${PORT} LOG_LEVEL=warn apps/server/node_modules/.bin/tsx apps/server/src/main.ts`,
+    command: `rm -rf e2e/.data && DATA_DIR=e2e/.data DEMO_DATA=true ADMIN_EMAIL=${ADMIN.email} ADMIN_PASSWORD='${ADMIN.password}' PORT=${PORT} LOG_LEVEL=warn apps/server/node_modules/.bin/tsx apps/server/src/main.ts`,
     url: `http://127.0.0.1:${PORT}/healthz`,
     reuseExistingServer: false,
     timeout: 120_000,

@@ -1,72 +1,59 @@
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useEffect, useMemo, useState } from 'react';
-import { DownloadButtons } from './components/DownloadButtons';
-import { EventDetail } from './components/EventDetail';
-import { EventTable } from './components/EventTable';
-import { FilterBar } from './components/FilterBar';
-import { IntegrityPanel } from './components/IntegrityPanel';
-import { Pager } from './components/Pager';
-import { type FilterForm, filterFromForm, formFromSearch, searchFromForm } from './filters';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link, Route, Switch } from 'wouter';
+import { ApiKeysPage } from './pages/ApiKeysPage';
+import { LoginPage } from './pages/LoginPage';
+import { LogPage } from './pages/LogPage';
+import { UsersPage } from './pages/UsersPage';
 import { useTRPC } from './trpc';
 
-const PAGE_SIZE = 50;
-
+/** Signs the visitor in, then shows the pages their role opens. */
 export function App() {
   const trpc = useTRPC();
-  const [form, setForm] = useState<FilterForm>(() => formFromSearch(window.location.search));
-  // Cursors of the pages already visited, so "Newer" can step back through them.
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const [selectedId, setSelectedId] = useState<string>();
-  const filter = useMemo(() => filterFromForm(form), [form]);
-  const cursor = cursors.at(-1);
+  const queryClient = useQueryClient();
+  const me = useQuery(trpc.auth.me.queryOptions());
+  const signOut = useMutation(
+    trpc.auth.signOut.mutationOptions({ onSettled: () => queryClient.clear() }),
+  );
 
-  useEffect(() => {
-    window.history.replaceState(null, '', `${window.location.pathname}${searchFromForm(form)}`);
-  }, [form]);
-
-  const page = useQuery({
-    ...trpc.query.queryOptions({ filter, cursor, limit: PAGE_SIZE }),
-    placeholderData: keepPreviousData,
-  });
-  const events = page.data?.events;
-  const selected = events?.find((e) => e.id === selectedId);
-
-  const applyFilter = (next: FilterForm) => {
-    setForm(next);
-    setCursors([undefined]);
-    setSelectedId(undefined);
-  };
+  if (me.isPending) return <p className="app muted">Loading…</p>;
+  const user = me.data?.kind === 'user' ? me.data : null;
+  if (!user) return <LoginPage />;
+  const isAdmin = user.role === 'admin';
 
   return (
     <div className="app">
       <header className="topbar">
-        <h1>Audit log</h1>
-        <DownloadButtons filter={filter} />
+        <nav aria-label="Main">
+          <Link href="/">Log</Link>
+          {isAdmin && <Link href="/users">Users</Link>}
+          {isAdmin && <Link href="/api-keys">API keys</Link>}
+        </nav>
+        <div className="whoami">
+          <span>
+            {user.name} <span className="tag">{user.role}</span>
+          </span>
+          <button type="button" className="secondary" onClick={() => signOut.mutate()}>
+            Sign out
+          </button>
+        </div>
       </header>
-      <IntegrityPanel />
-      <FilterBar value={form} onApply={applyFilter} />
-      {page.error && (
-        <p className="error" role="alert">
-          {page.error.message}
-        </p>
-      )}
-      <main className="content">
-        <section className="results" aria-busy={page.isFetching}>
-          <EventTable events={events} selectedId={selectedId} onSelect={setSelectedId} />
-          <Pager
-            pageNumber={cursors.length}
-            shown={events?.length ?? 0}
-            pageSize={PAGE_SIZE}
-            onNewer={cursors.length > 1 ? () => setCursors((c) => c.slice(0, -1)) : undefined}
-            onOlder={
-              page.data?.nextCursor
-                ? () => setCursors((c) => [...c, page.data?.nextCursor])
-                : undefined
-            }
-          />
-        </section>
-        {selected && <EventDetail event={selected} onClose={() => setSelectedId(undefined)} />}
-      </main>
+      <Switch>
+        <Route path="/users">
+          {isAdmin ? <UsersPage selfId={user.id} /> : <NeedsAdmin what="users" />}
+        </Route>
+        <Route path="/api-keys">{isAdmin ? <ApiKeysPage /> : <NeedsAdmin what="API keys" />}</Route>
+        <Route>
+          <LogPage canExport />
+        </Route>
+      </Switch>
     </div>
+  );
+}
+
+function NeedsAdmin({ what }: { what: string }) {
+  return (
+    <p role="alert" className="error">
+      Only admins can manage {what}. Ask an admin if you need access.
+    </p>
   );
 }

@@ -82,7 +82,9 @@ describe('auditEntrySchema', () => {
     expect(problems({ ...seedExample, actorEmail: 'not-an-email' })).toEqual([
       'actorEmail: must be an email address for a user actor',
     ]);
-    expect(problems({ ...seedExample, actorType: 'service', actorEmail: 'billing-worker' })).toEqual([]);
+    expect(
+      problems({ ...seedExample, actorType: 'service', actorEmail: 'billing-worker' }),
+    ).toEqual([]);
     expect(problems({ ...seedExample, actorEmail: '' })).toEqual([]);
     expect(problems({ ...seedExample, actorEmail: 'ünïcode@exämple.com' })).toEqual([]);
   });

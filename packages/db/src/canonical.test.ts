@@ -46,7 +46,7 @@ describe.each(TEST_DRIVERS)('canonical leaves rebuilt by SQL on %s', (driver) =>
       AWKWARD.map((text) =>
         entry(text, {
           [text]: text,
-          numbers: [0, -0, 1, -1.5, 0.1, 1e21, 1.5e-7, 2 ** 53, 123456789.123456789, 1e-320],
+          numbers: [0, -0, 1, -1.5, 0.1, 1e21, 1.5e-7, 2 ** 53, 123456789.12345679, 1e-320],
           nested: { z: 1, a: [true, false, null], é: { B: 2, b: 1 } },
         }),
       ),

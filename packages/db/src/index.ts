@@ -5,9 +5,9 @@ export {
   DatabaseUnavailableError,
   openDatabase,
 } from './database';
+export type { ApiKey, PrismaClient, User } from './generated/prisma/client';
 export { ShuttingDownError } from './group-commit';
 export { MigrationError, migrate } from './migrate';
 export { type EventPage, InvalidCursorError, type Order } from './query';
 export { AuditStore } from './store';
 export type { VerificationResult } from './verify-log';
-export type { ApiKey, PrismaClient, User } from './generated/prisma/client';

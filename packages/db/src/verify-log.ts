@@ -89,7 +89,7 @@ export async function verifyLog(
       frontier.push(Buffer.from(row.hash, 'hex'), ({ level, index, hash }) => {
         if (level % STORED_LEVEL_STEP !== 0 || nodeProblem) return;
         const stored = storedNodes.get(`${level}/${index}`);
-        if (!stored || !stored.equals(hash)) {
+        if (!stored?.equals(hash)) {
           const first = index * 2 ** level;
           nodeProblem = {
             seq: first,

@@ -1,0 +1,119 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { formatTime } from '../components/format';
+import { useTRPC } from '../trpc';
+
+const SCOPES = ['log:write', 'log:read', 'log:export'] as const;
+type Scope = (typeof SCOPES)[number];
+
+export function ApiKeysPage() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const keys = useQuery(trpc.apiKeys.list.queryOptions());
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.apiKeys.list.queryKey() });
+  const revoke = useMutation(trpc.apiKeys.revoke.mutationOptions({ onSuccess: refresh }));
+  const [name, setName] = useState('');
+  const [scopes, setScopes] = useState<Scope[]>(['log:write']);
+  const create = useMutation(
+    trpc.apiKeys.create.mutationOptions({
+      onSuccess: () => {
+        setName('');
+        void refresh();
+      },
+    }),
+  );
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    create.mutate({ name, scopes });
+  };
+  const toggle = (scope: Scope) =>
+    setScopes((s) => (s.includes(scope) ? s.filter((x) => x !== scope) : [...s, scope]));
+  const error = keys.error ?? revoke.error ?? create.error;
+
+  return (
+    <section aria-label="API keys">
+      <h1>API keys</h1>
+      {error && (
+        <p role="alert" className="error">
+          {error.message}
+        </p>
+      )}
+      {create.data && (
+        <div className="secret" role="status">
+          <p>
+            Copy this key now: it is shown only once and cannot be recovered. Send it as{' '}
+            <code>Authorization: Bearer …</code>.
+          </p>
+          <code data-testid="new-secret">{create.data.secret}</code>
+        </div>
+      )}
+      <form className="filters" onSubmit={submit} aria-label="New API key">
+        <label>
+          Name
+          <input
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            placeholder="billing backend"
+            required
+          />
+        </label>
+        <fieldset>
+          <legend>Scopes</legend>
+          {SCOPES.map((scope) => (
+            <label key={scope} className="check">
+              <input
+                type="checkbox"
+                checked={scopes.includes(scope)}
+                onChange={() => toggle(scope)}
+              />
+              {scope}
+            </label>
+          ))}
+        </fieldset>
+        <div className="filter-actions">
+          <button type="submit" disabled={create.isPending || scopes.length === 0}>
+            Create key
+          </button>
+        </div>
+      </form>
+      <table className="events">
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Key</th>
+            <th scope="col">Scopes</th>
+            <th scope="col">Created</th>
+            <th scope="col">Last used</th>
+            <th scope="col">Status</th>
+          </tr>
+        </thead>
+        <tbody>
+          {keys.data?.map((key) => (
+            <tr key={key.id}>
+              <td>{key.name}</td>
+              <td>
+                <code>alk_{key.prefix}_…</code>
+              </td>
+              <td>{key.scopes.join(', ')}</td>
+              <td>{formatTime(String(key.createdAt))}</td>
+              <td>{key.lastUsedAt ? formatTime(String(key.lastUsedAt)) : 'never'}</td>
+              <td>
+                {key.revokedAt ? (
+                  `revoked ${formatTime(String(key.revokedAt))}`
+                ) : (
+                  <button
+                    type="button"
+                    className="secondary"
+                    onClick={() => revoke.mutate({ id: key.id })}
+                  >
+                    Revoke
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

@@ -1,0 +1,73 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useEffect, useMemo, useState } from 'react';
+import { DownloadButtons } from '../components/DownloadButtons';
+import { EventDetail } from '../components/EventDetail';
+import { EventTable } from '../components/EventTable';
+import { FilterBar } from '../components/FilterBar';
+import { IntegrityPanel } from '../components/IntegrityPanel';
+import { Pager } from '../components/Pager';
+import { type FilterForm, filterFromForm, formFromSearch, searchFromForm } from '../filters';
+import { useTRPC } from '../trpc';
+
+const PAGE_SIZE = 50;
+
+/** The log: filters, the table, an event's detail, integrity and downloads. */
+export function LogPage({ canExport }: { canExport: boolean }) {
+  const trpc = useTRPC();
+  const [form, setForm] = useState<FilterForm>(() => formFromSearch(window.location.search));
+  // Cursors of the pages already visited, so "Newer" can step back through them.
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const [selectedId, setSelectedId] = useState<string>();
+  const filter = useMemo(() => filterFromForm(form), [form]);
+  const cursor = cursors.at(-1);
+
+  useEffect(() => {
+    window.history.replaceState(null, '', `${window.location.pathname}${searchFromForm(form)}`);
+  }, [form]);
+
+  const page = useQuery({
+    ...trpc.query.queryOptions({ filter, cursor, limit: PAGE_SIZE }),
+    placeholderData: keepPreviousData,
+  });
+  const events = page.data?.events;
+  const selected = events?.find((e) => e.id === selectedId);
+
+  const applyFilter = (next: FilterForm) => {
+    setForm(next);
+    setCursors([undefined]);
+    setSelectedId(undefined);
+  };
+
+  return (
+    <>
+      <div className="page-title">
+        <h1>Audit log</h1>
+        {canExport && <DownloadButtons filter={filter} />}
+      </div>
+      <IntegrityPanel />
+      <FilterBar value={form} onApply={applyFilter} />
+      {page.error && (
+        <p className="error" role="alert">
+          {page.error.message}
+        </p>
+      )}
+      <main className="content">
+        <section className="results" aria-busy={page.isFetching}>
+          <EventTable events={events} selectedId={selectedId} onSelect={setSelectedId} />
+          <Pager
+            pageNumber={cursors.length}
+            shown={events?.length ?? 0}
+            pageSize={PAGE_SIZE}
+            onNewer={cursors.length > 1 ? () => setCursors((c) => c.slice(0, -1)) : undefined}
+            onOlder={
+              page.data?.nextCursor
+                ? () => setCursors((c) => [...c, page.data?.nextCursor])
+                : undefined
+            }
+          />
+        </section>
+        {selected && <EventDetail event={selected} onClose={() => setSelectedId(undefined)} />}
+      </main>
+    </>
+  );
+}

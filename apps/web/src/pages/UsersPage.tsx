@@ -1,0 +1,144 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { formatTime } from '../components/format';
+import { useTRPC } from '../trpc';
+
+type Role = 'admin' | 'auditor';
+
+export function UsersPage({ selfId }: { selfId: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const users = useQuery(trpc.users.list.queryOptions());
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.users.list.queryKey() });
+  const setRole = useMutation(trpc.users.setRole.mutationOptions({ onSuccess: refresh }));
+  const disable = useMutation(trpc.users.disable.mutationOptions({ onSuccess: refresh }));
+  const error = users.error ?? setRole.error ?? disable.error;
+
+  return (
+    <section aria-label="Users">
+      <h1>Users</h1>
+      {error && (
+        <p role="alert" className="error">
+          {error.message}
+        </p>
+      )}
+      <table className="events">
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Email</th>
+            <th scope="col">Role</th>
+            <th scope="col">Created</th>
+            <th scope="col">Status</th>
+          </tr>
+        </thead>
+        <tbody>
+          {users.data?.map((user) => (
+            <tr key={user.id}>
+              <td>{user.name}</td>
+              <td>{user.email}</td>
+              <td>
+                <select
+                  aria-label={`Role of ${user.email}`}
+                  value={user.role}
+                  disabled={user.disabledAt !== null}
+                  onChange={(e) => setRole.mutate({ id: user.id, role: e.target.value as Role })}
+                >
+                  <option value="admin">admin</option>
+                  <option value="auditor">auditor</option>
+                </select>
+              </td>
+              <td>{formatTime(String(user.createdAt))}</td>
+              <td>
+                {user.disabledAt ? (
+                  'disabled'
+                ) : user.id === selfId ? (
+                  'you'
+                ) : (
+                  <button
+                    type="button"
+                    className="secondary"
+                    onClick={() => disable.mutate({ id: user.id })}
+                  >
+                    Disable
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <NewUserForm onCreated={refresh} />
+    </section>
+  );
+}
+
+function NewUserForm({ onCreated }: { onCreated: () => void }) {
+  const trpc = useTRPC();
+  const empty = { email: '', name: '', role: 'auditor' as Role, password: '' };
+  const [form, setForm] = useState(empty);
+  const create = useMutation(
+    trpc.users.create.mutationOptions({
+      onSuccess: () => {
+        setForm(empty);
+        onCreated();
+      },
+    }),
+  );
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    create.mutate(form);
+  };
+  return (
+    <form className="filters" onSubmit={submit} aria-label="New user">
+      <label>
+        Name
+        <input
+          value={form.name}
+          onChange={(e) => setForm({ ...form, name: e.target.value })}
+          required
+        />
+      </label>
+      <label>
+        Email
+        <input
+          type="email"
+          value={form.email}
+          onChange={(e) => setForm({ ...form, email: e.target.value })}
+          required
+        />
+      </label>
+      <label>
+        Role
+        <select
+          value={form.role}
+          onChange={(e) => setForm({ ...form, role: e.target.value as Role })}
+        >
+          <option value="auditor">auditor</option>
+          <option value="admin">admin</option>
+        </select>
+      </label>
+      <label>
+        Initial password
+        <input
+          type="password"
+          autoComplete="new-password"
+          minLength={12}
+          value={form.password}
+          onChange={(e) => setForm({ ...form, password: e.target.value })}
+          required
+        />
+      </label>
+      <div className="filter-actions">
+        <button type="submit" disabled={create.isPending}>
+          Add user
+        </button>
+      </div>
+      {create.error && (
+        <p role="alert" className="error">
+          {create.error.message}
+        </p>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,71 @@
+import { expect, test } from '@playwright/test';
+import { ADMIN, signIn } from './accounts';
+
+const AUDITOR = {
+  email: 'otto@example.com',
+  password: 'otto auditor passphrase',
+  name: 'Otto Auditor',
+};
+
+test('an admin adds an auditor and an API key; the auditor cannot open the API-keys page', async ({
+  page,
+}) => {
+  await signIn(page, ADMIN);
+  await expect(page.getByRole('banner')).toContainText('Administrator');
+  await expect(page.getByRole('banner')).toContainText('admin');
+
+  await page.getByRole('link', { name: 'Users' }).click();
+  const newUser = page.getByRole('form', { name: 'New user' });
+  await newUser.getByLabel('Name').fill(AUDITOR.name);
+  await newUser.getByLabel('Email').fill(AUDITOR.email);
+  await newUser.getByLabel('Role').selectOption('auditor');
+  await newUser.getByLabel('Initial password').fill(AUDITOR.password);
+  await newUser.getByRole('button', { name: 'Add user' }).click();
+  await expect(page.getByRole('cell', { name: AUDITOR.email })).toBeVisible();
+
+  await page.getByRole('link', { name: 'API keys' }).click();
+  const newKey = page.getByRole('form', { name: 'New API key' });
+  await newKey.getByLabel('Name').fill('billing backend');
+  await newKey.getByRole('button', { name: 'Create key' }).click();
+  const secret = await page.getByTestId('new-secret').textContent();
+  expect(secret).toMatch(/^alk_[A-Za-z0-9]{12}_[\w-]{43}$/);
+  await expect(page.getByRole('cell', { name: 'billing backend' })).toBeVisible();
+  await expect(page.getByRole('cell', { name: 'never' })).toBeVisible();
+
+  // The key really works, for exactly its scope.
+  const logged = await page.request.post('/trpc/logAction', {
+    headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+    data: { actorId: 'svc_billing', actorEmail: '', actorType: 'service', action: 'invoice.sent' },
+  });
+  expect(logged.status()).toBe(200);
+  await page.reload();
+  await expect(page.getByRole('cell', { name: 'never' })).toHaveCount(0);
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signIn(page, AUDITOR);
+  await expect(page.getByRole('banner')).toContainText('auditor');
+  await expect(page.getByRole('link', { name: 'API keys' })).toHaveCount(0);
+  await page.goto('/api-keys');
+  await expect(page.getByRole('alert')).toHaveText(/Only admins can manage API keys/);
+  const direct = await page.request.get('/trpc/apiKeys.list');
+  expect(direct.status()).toBe(403);
+});
+
+test('a failed sign-in is refused with a clear message and shows up in the log', async ({
+  page,
+}) => {
+  await page.goto('/');
+  const form = page.getByRole('form', { name: 'Sign in' });
+  await form.getByLabel('Email').fill(ADMIN.email);
+  await form.getByLabel('Password').fill('not the password');
+  await form.getByRole('button', { name: 'Sign in' }).click();
+  await expect(form.getByRole('alert')).toHaveText('Wrong email or password.');
+
+  await signIn(page, ADMIN);
+  await page.getByLabel('Action', { exact: true }).fill('auth.sign_in_failed');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  const row = page.locator('table.events tbody tr').first();
+  await expect(row).toContainText('auth.sign_in_failed');
+  await expect(row).toContainText(ADMIN.email);
+  await expect(row).toContainText('127.0.0.1');
+});

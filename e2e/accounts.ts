@@ -1,0 +1,17 @@
+import { expect, type Page } from '@playwright/test';
+
+/** The first admin the e2e server is started with. */
+export const ADMIN = {
+  email: 'admin@example.com',
+  password: 'e2e admin passphrase',
+  name: 'Administrator',
+};
+
+export async function signIn(page: Page, account: { email: string; password: string }) {
+  await page.goto('/');
+  const form = page.getByRole('form', { name: 'Sign in' });
+  await form.getByLabel('Email').fill(account.email);
+  await form.getByLabel('Password').fill(account.password);
+  await form.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+}

@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { type AppRouter, createApiKey, hashPassword } from '@auditlog/api';
+import { type AppRouter, createApiKey } from '@auditlog/api';
 import { verifyCheckpointSignature } from '@auditlog/audit';
 import { AuditStore } from '@auditlog/db';
 import { createTestDatabase, TEST_DRIVERS, type TestDatabase } from '@auditlog/db/testing';

@@ -5,28 +5,14 @@
  *   pnpm bench                       # PGlite and PostgreSQL at 127.0.0.1:5432
  *   BENCH_EVENTS=200000 pnpm bench   # more events
  */
-import { type AuditEntry, auditEntrySchema, newEventId } from '@auditlog/audit';
+import { type AuditEntry, newEventId } from '@auditlog/audit';
 import { AuditStore } from '@auditlog/db';
 import { createTestDatabase, TEST_DRIVERS, type TestDatabase } from '@auditlog/db/testing';
+import { benchEntries } from './entries';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 50_000);
 const BATCH = 1000;
 const CONCURRENT_CALLERS = 64;
-
-function entries(count: number): AuditEntry[] {
-  return Array.from({ length: count }, (_, i) =>
-    auditEntrySchema.parse({
-      actorId: `usr_${i % 500}`,
-      actorEmail: `user${i % 500}@example.com`,
-      action: i % 3 ? 'document.updated' : 'auth.signed_in',
-      resourceType: 'document',
-      resourceId: `doc_${i}`,
-      metadata: { n: i, note: 'benchmark' },
-      ip: `10.0.${(i >> 8) & 255}.${i & 255}`,
-      userAgent: 'bench/1.0',
-    }),
-  );
-}
 
 /**
  * The floor: the very INSERT the store issues, same columns and casts, with no lock,
@@ -63,7 +49,7 @@ async function timed(fn: () => Promise<void>): Promise<number> {
 }
 
 async function benchDriver(driver: (typeof TEST_DRIVERS)[number]) {
-  const rows = entries(EVENTS);
+  const rows = benchEntries(EVENTS);
   const results: [string, number, number][] = [];
 
   // Batches of 1,000 from one caller (logMany, the SDK's batching).

@@ -1,8 +1,8 @@
 import { auditEntrySchema } from '@auditlog/audit';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuditStore } from './store';
-import { createTestDatabase, TEST_DRIVERS, type TestDatabase } from './test-databases';
+import { describe, expect, it } from 'vitest';
+import { TEST_DRIVERS } from './test-databases';
+import { useTestStore } from './test-store';
 
 // verify() rebuilds each leaf's canonical JSON partly in SQL (verify-log.ts); the append
 // path builds it in TypeScript (packages/audit leaf.ts). Any text on which the two differ
@@ -30,19 +30,10 @@ const entry = (text: string, metadata: Record<string, unknown>) =>
   });
 
 describe.each(TEST_DRIVERS)('canonical leaves rebuilt by SQL on %s', (driver) => {
-  let db: TestDatabase;
-  let store: AuditStore;
-  beforeAll(async () => {
-    db = await createTestDatabase(driver);
-    store = new AuditStore(db);
-  });
-  afterAll(async () => {
-    await store?.close();
-    await db?.drop();
-  });
+  const t = useTestStore(driver);
 
   it('match the TypeScript encoder on awkward text and numbers', async () => {
-    await store.append(
+    await t.store.append(
       AWKWARD.map((text) =>
         entry(text, {
           [text]: text,
@@ -51,7 +42,7 @@ describe.each(TEST_DRIVERS)('canonical leaves rebuilt by SQL on %s', (driver) =>
         }),
       ),
     );
-    expect(await store.verify()).toMatchObject({ ok: true, checked: AWKWARD.length });
+    expect(await t.store.verify()).toMatchObject({ ok: true, checked: AWKWARD.length });
   });
 
   it('match it on arbitrary text and JSON', async () => {
@@ -66,8 +57,8 @@ describe.each(TEST_DRIVERS)('canonical leaves rebuilt by SQL on %s', (driver) =>
             metadata,
           });
           if (!parsed.success) return;
-          await store.append([parsed.data]);
-          const result = await store.verify();
+          await t.store.append([parsed.data]);
+          const result = await t.store.verify();
           expect(result.problem).toBeUndefined();
         },
       ),

@@ -6,7 +6,7 @@ export {
   openDatabase,
 } from './database';
 export type { ApiKey, PrismaClient, User } from './generated/prisma/client';
-export { ShuttingDownError } from './group-commit';
+export { GroupCommitter, ShuttingDownError } from './group-commit';
 export { MigrationError, migrate } from './migrate';
 export { type EventPage, InvalidCursorError, type Order } from './query';
 export { AuditStore } from './store';

@@ -9,10 +9,11 @@ import {
   verifyExport,
 } from '@auditlog/audit';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDatabase } from './database';
 import { AuditStore } from './store';
 import { createTestDatabase, TEST_DRIVERS, type TestDatabase } from './test-databases';
+import { useTestStore } from './test-store';
 
 const { privateKey, publicKey } = generateKeyPairSync('ed25519');
 const b64 = (s: string) => Buffer.from(s, 'base64');
@@ -53,24 +54,16 @@ function tamper(db: TestDatabase, sql: string) {
 }
 
 describe.each(TEST_DRIVERS)('the Merkle log on %s', (driver) => {
-  let db: TestDatabase;
-  let store: AuditStore;
-  beforeAll(async () => {
-    db = await createTestDatabase(driver);
-    store = new AuditStore(db);
+  const t = useTestStore(driver, async (store) => {
     await appendMany(store, 0, 300);
-  });
-  afterAll(async () => {
-    await store?.close();
-    await db?.drop();
   });
 
   it('signs checkpoints whose roots the events reproduce, offline', async () => {
-    const checkpoint = await store.issueCheckpoint(privateKey);
+    const checkpoint = await t.store.issueCheckpoint(privateKey);
     expect(checkpoint.treeSize).toBe(300);
     expect(verifyCheckpointSignature(checkpoint, publicKey)).toBe(true);
-    expect(await store.issueCheckpoint(privateKey)).toEqual(checkpoint);
-    expect(verifyExport(await exportAll(store), checkpoint, publicKey)).toEqual({
+    expect(await t.store.issueCheckpoint(privateKey)).toEqual(checkpoint);
+    expect(verifyExport(await exportAll(t.store), checkpoint, publicKey)).toEqual({
       ok: true,
       treeSize: 300,
       checked: 300,
@@ -78,11 +71,11 @@ describe.each(TEST_DRIVERS)('the Merkle log on %s', (driver) => {
   });
 
   it('gives every event an inclusion proof that leads to the signed root', async () => {
-    const checkpoint = await store.issueCheckpoint(privateKey);
+    const checkpoint = await t.store.issueCheckpoint(privateKey);
     for (const seq of [0, 1, 128, 255, 256, 257, 299]) {
-      const [event] = (await store.query({ resourceId: `doc_${seq}` }, { limit: 1 })).events;
+      const [event] = (await t.store.query({ resourceId: `doc_${seq}` }, { limit: 1 })).events;
       if (!event) throw new Error(`no event ${seq}`);
-      const proof = (await store.inclusionProof(event.seq, checkpoint.treeSize)).map(b64);
+      const proof = (await t.store.inclusionProof(event.seq, checkpoint.treeSize)).map(b64);
       const root = rootFromInclusionProof(
         event.seq,
         checkpoint.treeSize,
@@ -94,10 +87,10 @@ describe.each(TEST_DRIVERS)('the Merkle log on %s', (driver) => {
   });
 
   it("proves yesterday's checkpoint is a prefix of today's log", async () => {
-    const old = await store.issueCheckpoint(privateKey);
-    await appendMany(store, 300, 333);
-    const now = await store.issueCheckpoint(privateKey);
-    const proof = (await store.consistencyProof(old.treeSize, now.treeSize)).map(b64);
+    const old = await t.store.issueCheckpoint(privateKey);
+    await appendMany(t.store, 300, 333);
+    const now = await t.store.issueCheckpoint(privateKey);
+    const proof = (await t.store.consistencyProof(old.treeSize, now.treeSize)).map(b64);
     expect(
       verifyConsistency(old.treeSize, now.treeSize, b64(old.rootHash), b64(now.rootHash), proof),
     ).toBe(true);
@@ -114,7 +107,7 @@ describe.each(TEST_DRIVERS)('the Merkle log on %s', (driver) => {
 
   it('verifies an untouched log end to end', async () => {
     const progress: number[] = [];
-    const result = await store.verify({
+    const result = await t.store.verify({
       publicKey,
       pageSize: 100,
       onProgress: (n) => progress.push(n),
@@ -125,17 +118,17 @@ describe.each(TEST_DRIVERS)('the Merkle log on %s', (driver) => {
   });
 
   it('erases a person without breaking a single proof, and allows no other update', async () => {
-    const before = await store.issueCheckpoint(privateKey);
-    const erased = await store.erasePerson('person3@example.com');
+    const before = await t.store.issueCheckpoint(privateKey);
+    const erased = await t.store.erasePerson('person3@example.com');
     expect(erased).toEqual([{ actorId: 'usr_3', events: expect.any(Number) }]);
     expect(erased[0]?.events).toBeGreaterThan(80);
-    const [event] = (await store.query({ actor: 'usr_3' }, { limit: 1 })).events;
+    const [event] = (await t.store.query({ actor: 'usr_3' }, { limit: 1 })).events;
     expect(event).toMatchObject({ actorEmail: '', ip: null, userAgent: null, piiSalt: null });
     expect(event?.erasedAt).not.toBeNull();
-    expect(await store.verify({ publicKey })).toMatchObject({ ok: true });
-    expect(verifyExport(await exportAll(store), before, publicKey)).toMatchObject({ ok: true });
+    expect(await t.store.verify({ publicKey })).toMatchObject({ ok: true });
+    expect(verifyExport(await exportAll(t.store), before, publicKey)).toMatchObject({ ok: true });
     await expect(
-      db.raw.withConnection((c) =>
+      t.db.raw.withConnection((c) =>
         c.query(`UPDATE "AuditLog" SET action = 'x.y' WHERE "actorId" = 'usr_3'`),
       ),
     ).rejects.toThrow(/append-only/);
@@ -143,17 +136,9 @@ describe.each(TEST_DRIVERS)('the Merkle log on %s', (driver) => {
 });
 
 describe.each(TEST_DRIVERS)('tampering with plain SQL on %s', (driver) => {
-  let db: TestDatabase;
-  let store: AuditStore;
-  beforeAll(async () => {
-    db = await createTestDatabase(driver);
-    store = new AuditStore(db);
+  const t = useTestStore(driver, async (store) => {
     await appendMany(store, 0, 600);
     await store.issueCheckpoint(privateKey);
-  });
-  afterAll(async () => {
-    await store?.close();
-    await db?.drop();
   });
 
   // Each case tampers, checks that verify() and the offline verifier both point at the
@@ -213,18 +198,18 @@ describe.each(TEST_DRIVERS)('tampering with plain SQL on %s', (driver) => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 0, max: 598 }), async (seq) => {
         const [doIt, undo] = sql(seq);
-        const checkpoint = await store.latestCheckpoint();
-        await tamper(db, doIt);
+        const checkpoint = await t.store.latestCheckpoint();
+        await tamper(t.db, doIt);
         try {
-          const result = await store.verify({ publicKey });
+          const result = await t.store.verify({ publicKey });
           expect(result.ok).toBe(false);
           expect(result.problem?.seq).toBe(expectedSeq(seq));
-          const offline = verifyExport(await exportAll(store), checkpoint as never, publicKey);
+          const offline = verifyExport(await exportAll(t.store), checkpoint as never, publicKey);
           expect(offline.ok).toBe(false);
         } finally {
-          await tamper(db, undo);
+          await tamper(t.db, undo);
         }
-        expect((await store.verify({ publicKey })).ok).toBe(true);
+        expect((await t.store.verify({ publicKey })).ok).toBe(true);
       }),
       { numRuns: 4 },
     );
@@ -232,24 +217,24 @@ describe.each(TEST_DRIVERS)('tampering with plain SQL on %s', (driver) => {
 
   it('detects content changed together with its hash, within the node it falls in', async () => {
     const seq = 300;
-    await tamper(db, `CREATE TABLE saved2 AS SELECT * FROM "AuditLog" WHERE seq = ${seq}`);
-    const [event] = (await store.query({ resourceId: `doc_${seq}` }, { limit: 1 })).events;
+    await tamper(t.db, `CREATE TABLE saved2 AS SELECT * FROM "AuditLog" WHERE seq = ${seq}`);
+    const [event] = (await t.store.query({ resourceId: `doc_${seq}` }, { limit: 1 })).events;
     if (!event) throw new Error('missing event');
     const forged = leafHashOf({ ...leafFieldsOf(event), action: 'auth.signed_out' }).toString(
       'hex',
     );
     await tamper(
-      db,
+      t.db,
       `UPDATE "AuditLog" SET action = 'auth.signed_out', hash = decode('${forged}', 'hex') WHERE seq = ${seq}`,
     );
     try {
-      const result = await store.verify({ publicKey });
+      const result = await t.store.verify({ publicKey });
       expect(result.ok).toBe(false);
       expect(result.problem?.seq).toBe(256);
       expect(result.problem?.reason).toMatch(/events 256–511/);
     } finally {
       await tamper(
-        db,
+        t.db,
         `DELETE FROM "AuditLog" WHERE seq = ${seq}; INSERT INTO "AuditLog" SELECT * FROM saved2; DROP TABLE saved2`,
       );
     }
@@ -257,21 +242,21 @@ describe.each(TEST_DRIVERS)('tampering with plain SQL on %s', (driver) => {
 
   it('detects a row appended behind the log’s back', async () => {
     await tamper(
-      db,
+      t.db,
       `INSERT INTO "AuditLog" SELECT gen_random_uuid(), 600, "createdAt", "actorId", "actorEmail", "actorType", action, outcome, "resourceType", "resourceId", metadata, changes, ip, "userAgent", "requestId", hash, "piiDigest", "piiSalt", "erasedAt" FROM "AuditLog" WHERE seq = 5`,
     );
     try {
-      expect((await store.verify({ publicKey })).problem).toMatchObject({ seq: 600 });
+      expect((await t.store.verify({ publicKey })).problem).toMatchObject({ seq: 600 });
     } finally {
-      await tamper(db, `DELETE FROM "AuditLog" WHERE seq = 600`);
+      await tamper(t.db, `DELETE FROM "AuditLog" WHERE seq = 600`);
     }
   });
 
   it('refuses a checkpoint signed by another key', async () => {
     const other = generateKeyPairSync('ed25519').privateKey;
-    await appendMany(store, 600, 1);
-    await store.issueCheckpoint(other);
-    expect((await store.verify({ publicKey })).problem?.reason).toMatch(
+    await appendMany(t.store, 600, 1);
+    await t.store.issueCheckpoint(other);
+    expect((await t.store.verify({ publicKey })).problem?.reason).toMatch(
       /not signed by this server's key/,
     );
   });

@@ -1,7 +1,7 @@
 import { auditEntrySchema, newEventId } from '@auditlog/audit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuditStore } from './store';
-import { createTestDatabase, TEST_DRIVERS, type TestDatabase } from './test-databases';
+import { describe, expect, it } from 'vitest';
+import { TEST_DRIVERS } from './test-databases';
+import { useTestStore } from './test-store';
 
 const entry = (overrides: Record<string, unknown> = {}) =>
   auditEntrySchema.parse({
@@ -16,21 +16,12 @@ const entry = (overrides: Record<string, unknown> = {}) =>
   });
 
 describe.each(TEST_DRIVERS)('AuditStore on %s', (driver) => {
-  let db: TestDatabase;
-  let store: AuditStore;
-  beforeAll(async () => {
-    db = await createTestDatabase(driver);
-    store = new AuditStore(db);
-  });
-  afterAll(async () => {
-    await store?.close();
-    await db?.drop();
-  });
+  const t = useTestStore(driver);
 
   it('appends an event and reads it back with every field intact', async () => {
-    const [result] = await store.append([entry({ userAgent: 'curl/8.5', requestId: 'req-1' })]);
+    const [result] = await t.store.append([entry({ userAgent: 'curl/8.5', requestId: 'req-1' })]);
     expect(result?.duplicate).toBe(false);
-    const page = await store.query({ actor: 'ada@example.com' }, { limit: 10 });
+    const page = await t.store.query({ actor: 'ada@example.com' }, { limit: 10 });
     expect(page.events).toHaveLength(1);
     expect(page.events[0]).toMatchObject({
       id: result?.id,
@@ -52,48 +43,39 @@ describe.each(TEST_DRIVERS)('AuditStore on %s', (driver) => {
 });
 
 describe.each(TEST_DRIVERS)('AuditStore ordering, idempotency and filters on %s', (driver) => {
-  let db: TestDatabase;
-  let store: AuditStore;
-  beforeAll(async () => {
-    db = await createTestDatabase(driver);
-    store = new AuditStore(db);
-  });
-  afterAll(async () => {
-    await store?.close();
-    await db?.drop();
-  });
+  const t = useTestStore(driver);
 
   it('stores nothing new when an event is retried with the same id', async () => {
     const id = newEventId();
-    const [first] = await store.append([entry({ id })]);
-    const [again] = await store.append([entry({ id, metadata: { retried: true } })]);
+    const [first] = await t.store.append([entry({ id })]);
+    const [again] = await t.store.append([entry({ id, metadata: { retried: true } })]);
     expect(again).toMatchObject({ id, seq: first?.seq, duplicate: true });
-    const page = await store.query({}, { limit: 100 });
+    const page = await t.store.query({}, { limit: 100 });
     expect(page.events.filter((e) => e.id === id)).toHaveLength(1);
     expect(page.events.find((e) => e.id === id)?.metadata).toEqual(entry().metadata);
   });
 
   it('numbers concurrent appends 0..n-1 with no gap and no repeat', async () => {
-    const before = await store.size();
+    const before = await t.store.size();
     await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
-        store.append([entry({ actorId: `c_${i}` }), entry({ actorId: `c_${i}` })]),
+        t.store.append([entry({ actorId: `c_${i}` }), entry({ actorId: `c_${i}` })]),
       ),
     );
-    expect(await store.size()).toBe(before + 80);
+    expect(await t.store.size()).toBe(before + 80);
     const seqs: number[] = [];
-    for await (const events of store.scan({}, 7)) seqs.push(...events.map((e) => e.seq));
+    for await (const events of t.store.scan({}, 7)) seqs.push(...events.map((e) => e.seq));
     expect(seqs.sort((a, b) => a - b)).toEqual(Array.from({ length: before + 80 }, (_, i) => i));
   });
 
   it('puts events of different months in their own partitions and finds them by date', async () => {
     const march = new Date('2026-03-15T12:00:00Z');
     const june = new Date('2026-06-01T00:00:00Z');
-    await store.append([
+    await t.store.append([
       entry({ id: newEventId(march), action: 'billing.plan_changed' }),
       entry({ id: newEventId(june), action: 'billing.plan_changed' }),
     ]);
-    const partitions = await db.raw.withConnection((c) =>
+    const partitions = await t.db.raw.withConnection((c) =>
       c.query<{ name: string }>(
         `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
          WHERE i.inhparent = '"AuditLog"'::regclass ORDER BY 1`,
@@ -102,7 +84,7 @@ describe.each(TEST_DRIVERS)('AuditStore ordering, idempotency and filters on %s'
     expect(partitions.map((p) => p.name)).toEqual(
       expect.arrayContaining(['AuditLog_y2026m03', 'AuditLog_y2026m06']),
     );
-    const spring = await store.query(
+    const spring = await t.store.query(
       { from: '2026-03-01T00:00:00Z', to: '2026-06-01T00:00:00Z' },
       { limit: 10 },
     );
@@ -111,7 +93,7 @@ describe.each(TEST_DRIVERS)('AuditStore ordering, idempotency and filters on %s'
 
   it('pages newest first through a filter with a keyset cursor, without overlap', async () => {
     const base = Date.parse('2026-01-10T00:00:00Z');
-    await store.append(
+    await t.store.append(
       Array.from({ length: 25 }, (_, i) =>
         entry({ id: newEventId(new Date(base + i * 60_000)), action: 'project.archived' }),
       ),
@@ -119,7 +101,7 @@ describe.each(TEST_DRIVERS)('AuditStore ordering, idempotency and filters on %s'
     const seen: string[] = [];
     let cursor: string | undefined;
     do {
-      const page = await store.query({ action: 'project.*' }, { limit: 10, cursor });
+      const page = await t.store.query({ action: 'project.*' }, { limit: 10, cursor });
       seen.push(...page.events.map((e) => e.createdAt));
       cursor = page.nextCursor;
     } while (cursor);
@@ -128,15 +110,15 @@ describe.each(TEST_DRIVERS)('AuditStore ordering, idempotency and filters on %s'
   });
 
   it('filters by actor id or email, resource and outcome', async () => {
-    await store.append([
+    await t.store.append([
       entry({ actorId: 'svc_billing', actorType: 'service', actorEmail: '', outcome: 'failure' }),
       entry({ resourceType: 'workspace', resourceId: 'w_9' }),
     ]);
-    const byService = await store.query({ actor: 'svc_billing' }, { limit: 10 });
+    const byService = await t.store.query({ actor: 'svc_billing' }, { limit: 10 });
     expect(byService.events.map((e) => e.actorType)).toEqual(['service']);
-    const failures = await store.query({ outcome: 'failure' }, { limit: 10 });
+    const failures = await t.store.query({ outcome: 'failure' }, { limit: 10 });
     expect(failures.events.map((e) => e.actorId)).toEqual(['svc_billing']);
-    const workspace = await store.query(
+    const workspace = await t.store.query(
       { resourceType: 'workspace', resourceId: 'w_9' },
       { limit: 10 },
     );
@@ -145,7 +127,7 @@ describe.each(TEST_DRIVERS)('AuditStore ordering, idempotency and filters on %s'
 
   it('refuses to rewrite a stored event through SQL', async () => {
     await expect(
-      db.raw.withConnection((c) => c.query(`UPDATE "AuditLog" SET action = 'user.deleted'`)),
+      t.db.raw.withConnection((c) => c.query(`UPDATE "AuditLog" SET action = 'user.deleted'`)),
     ).rejects.toThrow(/append-only/);
   });
 });

@@ -13,7 +13,9 @@ import { STORED_LEVEL_STEP } from './merkle-nodes';
 import { ensurePartitions } from './partitions';
 
 /** An entry with its id fixed and its hashing done as far as it can be before the lock. */
-export interface PreparedEntry extends AuditEntry {
+export interface PreparedEntry {
+  // Kept by reference: copying its fields into a new object costs more than hashing them.
+  entry: AuditEntry;
   id: string;
   createdAt: Date;
   /** A caller-chosen id may be a retry of an event already stored. */
@@ -64,7 +66,7 @@ export function prepareEntries(entries: AuditEntry[]): PreparedEntry[] {
       piiDigest: digest.toString('hex'),
     });
     return {
-      ...entry,
+      entry,
       id,
       createdAt,
       clientId: entry.id !== undefined,
@@ -76,7 +78,6 @@ export function prepareEntries(entries: AuditEntry[]): PreparedEntry[] {
 }
 
 const jsonOrNull = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
-const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 
 /**
  * Writes a batch in one transaction: takes the log's lock (the LogHead row), drops ids
@@ -101,7 +102,7 @@ export async function appendBatch(
       const frontier = Frontier.decode(Number(head.size), head.frontier);
       const results: AppendResult[] = [];
       const fresh: PreparedEntry[] = [];
-      const hashes: string[] = [];
+      const hashes: Buffer[] = [];
       const nodes: CompleteNode[] = [];
       for (const entry of entries) {
         const existing = stored.get(entry.id);
@@ -117,7 +118,7 @@ export async function appendBatch(
         const result = { id: entry.id, seq, createdAt: entry.createdAt, duplicate: false };
         stored.set(entry.id, result);
         fresh.push(entry);
-        hashes.push(hex(leaf));
+        hashes.push(leaf);
         results.push(result);
       }
       if (fresh.length === 0) return results;
@@ -133,38 +134,37 @@ export async function appendBatch(
           "userAgent", "requestId", "hash", "piiDigest", "piiSalt")
         SELECT id, ${head.size}::bigint + ord - 1, "createdAt", "actorId", "actorEmail",
           "actorType"::"ActorType", action, outcome::"Outcome", "resourceType", "resourceId",
-          metadata::jsonb, changes::jsonb, ip, "userAgent", "requestId",
-          decode(hash, 'hex'), decode("piiDigest", 'hex'), decode("piiSalt", 'hex')
+          metadata::jsonb, changes::jsonb, ip, "userAgent", "requestId", hash, "piiDigest", "piiSalt"
         FROM unnest(
           ${fresh.map((e) => e.id)}::uuid[],
           ${fresh.map((e) => e.createdAt)}::timestamptz[],
-          ${fresh.map((e) => e.actorId)}::text[],
-          ${fresh.map((e) => e.actorEmail)}::text[],
-          ${fresh.map((e) => e.actorType)}::text[],
-          ${fresh.map((e) => e.action)}::text[],
-          ${fresh.map((e) => e.outcome)}::text[],
-          ${fresh.map((e) => e.resourceType ?? null)}::text[],
-          ${fresh.map((e) => e.resourceId ?? null)}::text[],
-          ${fresh.map((e) => jsonOrNull(e.metadata))}::text[],
-          ${fresh.map((e) => jsonOrNull(e.changes))}::text[],
-          ${fresh.map((e) => e.ip ?? null)}::text[],
-          ${fresh.map((e) => e.userAgent ?? null)}::text[],
-          ${fresh.map((e) => e.requestId ?? null)}::text[],
-          ${hashes}::text[],
-          ${fresh.map((e) => hex(e.piiDigest))}::text[],
-          ${fresh.map((e) => hex(e.piiSalt))}::text[]
+          ${fresh.map((e) => e.entry.actorId)}::text[],
+          ${fresh.map((e) => e.entry.actorEmail)}::text[],
+          ${fresh.map((e) => e.entry.actorType)}::text[],
+          ${fresh.map((e) => e.entry.action)}::text[],
+          ${fresh.map((e) => e.entry.outcome)}::text[],
+          ${fresh.map((e) => e.entry.resourceType ?? null)}::text[],
+          ${fresh.map((e) => e.entry.resourceId ?? null)}::text[],
+          ${fresh.map((e) => jsonOrNull(e.entry.metadata))}::text[],
+          ${fresh.map((e) => jsonOrNull(e.entry.changes))}::text[],
+          ${fresh.map((e) => e.entry.ip ?? null)}::text[],
+          ${fresh.map((e) => e.entry.userAgent ?? null)}::text[],
+          ${fresh.map((e) => e.entry.requestId ?? null)}::text[],
+          ${hashes}::bytea[],
+          ${fresh.map((e) => e.piiDigest)}::bytea[],
+          ${fresh.map((e) => e.piiSalt)}::bytea[]
         ) WITH ORDINALITY AS r(id, "createdAt", "actorId", "actorEmail", "actorType", action,
           outcome, "resourceType", "resourceId", metadata, changes, ip, "userAgent",
           "requestId", hash, "piiDigest", "piiSalt", ord)`;
       if (nodes.length > 0) {
         await tx.$executeRaw`
           INSERT INTO "MerkleNode" ("level", "index", "hash")
-          SELECT level, index, decode(hash, 'hex')
+          SELECT level, index, hash
           FROM unnest(${nodes.map((n) => n.level)}::int[], ${nodes.map((n) => BigInt(n.index))}::bigint[],
-            ${nodes.map((n) => hex(n.hash))}::text[]) AS n(level, index, hash)`;
+            ${nodes.map((n) => n.hash)}::bytea[]) AS n(level, index, hash)`;
       }
       await tx.$executeRaw`
-        UPDATE "LogHead" SET size = ${BigInt(frontier.size)}, frontier = decode(${hex(frontier.encode())}, 'hex')
+        UPDATE "LogHead" SET size = ${BigInt(frontier.size)}, frontier = ${frontier.encode()}
         WHERE id = 1`;
       return results;
     },

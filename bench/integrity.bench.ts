@@ -8,53 +8,16 @@
  *   BENCH_LOG_SIZE=200000 BENCH_DRIVERS=pglite pnpm --filter @auditlog/bench bench:integrity
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { type AuditEntry, newEventId } from '@auditlog/audit';
+import type { AuditEntry } from '@auditlog/audit';
 import { AuditStore, GroupCommitter } from '@auditlog/db';
-import { createTestDatabase, type TestDatabase, type TestDriver } from '@auditlog/db/testing';
+import { createTestDatabase, type TestDriver } from '@auditlog/db/testing';
+import { appendPlain } from './baselines';
 import { benchEntries } from './entries';
 
 const LOG_SIZE = Number(process.env.BENCH_LOG_SIZE ?? 1_000_000);
 const INGEST_EVENTS = Number(process.env.BENCH_INGEST_EVENTS ?? 50_000);
 const DRIVERS = (process.env.BENCH_DRIVERS ?? 'postgres').split(',') as TestDriver[];
 const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-
-const ZERO_HASH = '00'.repeat(32);
-
-/**
- * The store's append transaction with the tamper evidence taken out: the same lock,
- * numbering and insert of the same columns, with constant hashes, no salt, no tree.
- */
-async function appendUnhashed(db: TestDatabase, rows: AuditEntry[]): Promise<undefined[]> {
-  return db.prisma.$transaction(async (tx) => {
-    const [head] = await tx.$queryRaw<
-      { size: bigint }[]
-    >`SELECT size FROM "LogHead" WHERE id = 1 FOR UPDATE`;
-    const ids = rows.map(() => newEventId());
-    const times = ids.map(() => new Date());
-    const col = <T>(pick: (r: AuditEntry) => T) => rows.map(pick);
-    await tx.$executeRaw`
-      INSERT INTO "AuditLog" ("id", "seq", "createdAt", "actorId", "actorEmail", "actorType",
-        "action", "outcome", "resourceType", "resourceId", "metadata", "changes", "ip",
-        "userAgent", "requestId", "hash", "piiDigest", "piiSalt")
-      SELECT id, ${head?.size}::bigint + ord - 1, "createdAt", "actorId", "actorEmail",
-        "actorType"::"ActorType", action, outcome::"Outcome", "resourceType", "resourceId",
-        metadata::jsonb, changes::jsonb, ip, "userAgent", "requestId",
-        decode(${ZERO_HASH}, 'hex'), decode(${ZERO_HASH}, 'hex'), NULL
-      FROM unnest(
-        ${ids}::uuid[], ${times}::timestamptz[], ${col((r) => r.actorId)}::text[],
-        ${col((r) => r.actorEmail)}::text[], ${col((r) => r.actorType)}::text[],
-        ${col((r) => r.action)}::text[], ${col((r) => r.outcome)}::text[],
-        ${col((r) => r.resourceType ?? null)}::text[], ${col((r) => r.resourceId ?? null)}::text[],
-        ${col((r) => (r.metadata ? JSON.stringify(r.metadata) : null))}::text[],
-        ${col((r) => (r.changes ? JSON.stringify(r.changes) : null))}::text[],
-        ${col((r) => r.ip ?? null)}::text[], ${col((r) => r.userAgent ?? null)}::text[],
-        ${col((r) => r.requestId ?? null)}::text[]
-      ) WITH ORDINALITY AS r(id, "createdAt", "actorId", "actorEmail", "actorType", action,
-        outcome, "resourceType", "resourceId", metadata, changes, ip, "userAgent", "requestId", ord)`;
-    await tx.$executeRaw`UPDATE "LogHead" SET size = size + ${rows.length} WHERE id = 1`;
-    return rows.map(() => undefined);
-  });
-}
 
 async function seconds(fn: () => Promise<unknown>): Promise<number> {
   const start = performance.now();
@@ -82,7 +45,7 @@ async function ingest(driver: TestDriver) {
     await plainStore.append(benchEntries(1));
     await plainStore.close();
     // The baseline goes through the same group commit as the store.
-    const plain = new GroupCommitter((b: AuditEntry[]) => appendUnhashed(plainDb, b), 5000);
+    const plain = new GroupCommitter((b: AuditEntry[]) => appendPlain(plainDb.prisma, b), 5000);
     const rows = benchEntries(INGEST_EVENTS);
     let hashedSeconds = 0;
     let plainSeconds = 0;

@@ -10,7 +10,7 @@ import {
 } from '@auditlog/db';
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app';
-import { ConfigError, loadConfig } from './config';
+import { type Config, ConfigError, loadConfig } from './config';
 import { seedDemoData } from './demo-data';
 import { createAdmin, type FirstAdmin, hasUsers } from './first-admin';
 import { loadSigningKey } from './signing-key';
@@ -82,7 +82,7 @@ async function main(): Promise<void> {
  */
 async function bootstrapAdmin(
   store: AuditStore,
-  config: ReturnType<typeof loadConfig>,
+  config: Config,
 ): Promise<FirstAdmin | 'none' | 'exists'> {
   if (await hasUsers(store)) return 'exists';
   if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {

@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { type AuditEntry, type EventFilter, LIMITS } from '@auditlog/audit';
+import { type AuditEntry, type EventFilter, LIMITS, uuid7Time } from '@auditlog/audit';
 import { type AppendResult, appendBatch, type PreparedEntry, prepareEntries } from './append';
 import { issueCheckpoint, latestCheckpoint } from './checkpoints';
 import type { Database } from './database';
@@ -40,7 +40,10 @@ export class AuditStore {
   }
 
   async get(id: string) {
-    const row = await this.db.prisma.auditLog.findFirst({ where: { id } });
+    // The id carries the event's time, which names its partition.
+    const row = await this.db.prisma.auditLog.findFirst({
+      where: { id, createdAt: new Date(uuid7Time(id)) },
+    });
     return row ? toAuditEvent(row) : null;
   }
 

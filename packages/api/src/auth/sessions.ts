@@ -10,9 +10,10 @@ const TOUCH_EVERY_MS = 60 * 1000;
 
 export async function createSession(prisma: PrismaClient, userId: string) {
   const token = newSecret();
+  const id = sha256(token);
   const expiresAt = new Date(Date.now() + SESSION_LIFETIME_MS);
-  await prisma.session.create({ data: { id: sha256(token), userId, expiresAt } });
-  return { token, expiresAt };
+  await prisma.session.create({ data: { id, userId, expiresAt } });
+  return { token, id, expiresAt };
 }
 
 export async function sessionPrincipal(

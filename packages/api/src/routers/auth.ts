@@ -63,7 +63,7 @@ export const authRouter = router({
     const principal = {
       kind: 'user' as const,
       user: { id: user.id, email: user.email, name: user.name, role: user.role },
-      sessionId: '',
+      sessionId: session.id,
     };
     await recordOwnAction(
       { ...ctx, principal },

@@ -5,7 +5,6 @@ export type Range = readonly [start: number, end: number];
 
 /** RFC 9162 §2.1.3.1 PATH(m, D[start:end]), as the ranges whose hashes form the proof. */
 export function inclusionRanges(index: number, size: number): Range[] {
-  const path: Range[] = [];
   let [start, end, m] = [0, size, index];
   const stack: Range[] = [];
   while (end - start > 1) {
@@ -20,8 +19,7 @@ export function inclusionRanges(index: number, size: number): Range[] {
     }
   }
   // The recursion lists the deepest sibling first.
-  while (stack.length > 0) path.push(stack.pop() as Range);
-  return path;
+  return stack.reverse();
 }
 
 /** RFC 9162 §2.1.4.1 PROOF(m, D[n]) = SUBPROOF(m, D[n], true), as ranges. */

@@ -1,5 +1,5 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { createApiKey, hashPassword } from '@auditlog/api';
+import { appRouter, createApiKey, hashPassword } from '@auditlog/api';
 import { AuditStore } from '@auditlog/db';
 import { createTestDatabase, TEST_DRIVERS, type TestDatabase } from '@auditlog/db/testing';
 import type { FastifyInstance } from 'fastify';
@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from './app';
 
 const signingKey = generateKeyPairSync('ed25519').privateKey;
+// Open to anyone by design: asking who one is, and signing in.
+const PUBLIC_PROCEDURES = ['auth.me', 'auth.signIn'];
 const PASSWORD = 'a long and secret passphrase';
 
 const trpcGet = (path: string, input?: unknown) =>
@@ -84,6 +86,35 @@ describe.each(TEST_DRIVERS)('access over HTTP on %s', (driver) => {
       }
     },
   );
+
+  it('refuses every procedure of the router without credentials, with a revoked key and with an expired session', async () => {
+    const { cookie } = await signIn();
+    await db.prisma.session.updateMany({ data: { expiresAt: new Date(Date.now() - 1000) } });
+    const procedures = Object.entries(appRouter._def.procedures).filter(
+      ([path]) => !PUBLIC_PROCEDURES.includes(path),
+    );
+    expect(procedures.length).toBeGreaterThan(15);
+    const attempts: [string, Record<string, string>][] = [
+      ['no credentials', {}],
+      ['a revoked key', { ...bearer.revoked }],
+      ['an expired session', { cookie }],
+    ];
+    for (const [path, procedure] of procedures) {
+      const type = (procedure as { _def: { type: string } })._def.type;
+      for (const [who, headers] of attempts) {
+        const response =
+          type === 'mutation'
+            ? await app.inject({
+                method: 'POST',
+                url: `/trpc/${path}`,
+                headers: { 'content-type': 'application/json', ...headers },
+                payload: {},
+              })
+            : await app.inject({ url: trpcGet(path, {}), headers });
+        expect(response.statusCode, `${path} with ${who}`).toBe(401);
+      }
+    }
+  });
 
   it('answers 403 to a key without the scope, for tRPC and downloads alike', async () => {
     expect(

@@ -12,7 +12,7 @@ import {
   SESSION_LIFETIME_MS,
   sessionPrincipal,
 } from './auth/sessions';
-import type { createCaller } from './root';
+import { appRouter, type createCaller } from './root';
 import { principals, testCaller } from './test-caller';
 
 type Api = ReturnType<typeof createCaller>;
@@ -22,7 +22,7 @@ const anyId = { id: randomUUID() };
 // Every procedure that is not public, with a valid input and what it requires.
 const PROCEDURES: [
   string,
-  'log:write' | 'log:read' | 'log:export' | 'admin',
+  'log:write' | 'log:read' | 'log:export' | 'admin' | 'any credentials',
   (api: Api) => Promise<unknown>,
 ][] = [
   ['logAction', 'log:write', (api) => api.logAction(entry)],
@@ -53,6 +53,7 @@ const PROCEDURES: [
   ['apiKeys.list', 'admin', (api) => api.apiKeys.list()],
   ['apiKeys.create', 'admin', (api) => api.apiKeys.create({ name: 'k', scopes: ['log:read'] })],
   ['apiKeys.revoke', 'admin', (api) => api.apiKeys.revoke(anyId)],
+  ['auth.signOut', 'any credentials', (api) => api.auth.signOut()],
 ];
 
 const key = (scopes: string[]): Principal => ({
@@ -104,6 +105,13 @@ describe('who may call what', () => {
     await db?.drop();
   });
 
+  it('lists every procedure that is not public', () => {
+    const all = Object.keys(appRouter._def.procedures).filter(
+      (path) => !['auth.me', 'auth.signIn'].includes(path),
+    );
+    expect(PROCEDURES.map(([name]) => name).sort()).toEqual(all.sort());
+  });
+
   it.each(PROCEDURES)(
     '%s refuses a caller without credentials with UNAUTHORIZED',
     async (_, __, call) => {
@@ -121,7 +129,12 @@ describe('who may call what', () => {
   );
 
   it.each(PROCEDURES)('%s admits a caller holding %s', async (_, permission, call) => {
-    const allowed = permission === 'admin' ? principals.admin : key([permission]);
+    const allowed =
+      permission === 'admin'
+        ? principals.admin
+        : permission === 'any credentials'
+          ? principals.auditor
+          : key([permission]);
     expect(await code(call(caller.as(allowed)))).not.toMatch(/UNAUTHORIZED|FORBIDDEN/);
   });
 });

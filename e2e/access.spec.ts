@@ -69,3 +69,33 @@ test('a failed sign-in is refused with a clear message and shows up in the log',
   await expect(row).toContainText(ADMIN.email);
   await expect(row).toContainText('127.0.0.1');
 });
+
+test('an admin erases a person’s data; the event keeps its proof', async ({ page }) => {
+  await signIn(page, ADMIN);
+  await page.getByLabel('Action', { exact: true }).fill('document.shared');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await page.locator('table.events tbody tr').first().click();
+  const detail = page.getByRole('complementary', { name: 'Event detail' });
+  const actor = (await detail.locator('dd').nth(3).textContent()) ?? '';
+  const email = actor.split(' · ')[0] as string;
+  expect(email).toMatch(/@acme\.test$/);
+
+  await detail.getByRole('button', { name: /Erase this person/ }).click();
+  await detail.getByRole('button', { name: 'Erase personal data' }).click();
+  await expect(detail.getByRole('status')).toContainText(
+    /Erased the personal data on [\d,]+ events/,
+  );
+
+  // Nothing findable by the email any more; the events stay, and so do their proofs.
+  const actorId = actor.split(' · ')[1]?.split(' ')[0] as string;
+  await page.getByLabel('Actor', { exact: true }).fill(email);
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page.getByText('No events match these filters.')).toBeVisible();
+  await page.getByLabel('Actor', { exact: true }).fill(actorId);
+  await page.getByLabel('Action', { exact: true }).fill('');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await page.locator('table.events tbody tr').first().click();
+  await expect(detail).toContainText('personal data erased');
+  await expect(detail).not.toContainText(email);
+  await expect(page.getByTestId('proof-badge')).toHaveText(/✓ Proven/);
+});

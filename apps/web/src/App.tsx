@@ -43,7 +43,7 @@ export function App() {
         </Route>
         <Route path="/api-keys">{isAdmin ? <ApiKeysPage /> : <NeedsAdmin what="API keys" />}</Route>
         <Route>
-          <LogPage canExport />
+          <LogPage canErase={isAdmin} />
         </Route>
       </Switch>
     </div>

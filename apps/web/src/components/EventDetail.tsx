@@ -1,9 +1,17 @@
 import type { AuditEvent } from '@auditlog/audit';
+import { EraseActor } from './EraseActor';
 import { formatResource, formatTime } from './format';
 import { ProofBadge } from './ProofBadge';
 
 /** Every field of one event, for the moment a row needs a closer look. */
-export function EventDetail({ event, onClose }: { event: AuditEvent; onClose(): void }) {
+interface Props {
+  event: AuditEvent;
+  /** Admins may erase the actor's personal data. */
+  canErase: boolean;
+  onClose(): void;
+}
+
+export function EventDetail({ event, canErase, onClose }: Props) {
   const rows: [string, string | null][] = [
     ['Time', `${formatTime(event.createdAt)} (${event.createdAt})`],
     ['Action', event.action],
@@ -42,6 +50,9 @@ export function EventDetail({ event, onClose }: { event: AuditEvent; onClose(): 
           <h3>Changes</h3>
           <pre>{JSON.stringify(event.changes, null, 2)}</pre>
         </>
+      )}
+      {canErase && event.actorType === 'user' && !event.erasedAt && (
+        <EraseActor actorId={event.actorId} />
       )}
       {event.metadata && (
         <>

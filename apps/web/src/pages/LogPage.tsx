@@ -12,7 +12,7 @@ import { useTRPC } from '../trpc';
 const PAGE_SIZE = 50;
 
 /** The log: filters, the table, an event's detail, integrity and downloads. */
-export function LogPage({ canExport }: { canExport: boolean }) {
+export function LogPage({ canErase }: { canErase: boolean }) {
   const trpc = useTRPC();
   const [form, setForm] = useState<FilterForm>(() => formFromSearch(window.location.search));
   // Cursors of the pages already visited, so "Newer" can step back through them.
@@ -42,7 +42,7 @@ export function LogPage({ canExport }: { canExport: boolean }) {
     <>
       <div className="page-title">
         <h1>Audit log</h1>
-        {canExport && <DownloadButtons filter={filter} />}
+        <DownloadButtons filter={filter} />
       </div>
       <IntegrityPanel />
       <FilterBar value={form} onApply={applyFilter} />
@@ -66,7 +66,13 @@ export function LogPage({ canExport }: { canExport: boolean }) {
             }
           />
         </section>
-        {selected && <EventDetail event={selected} onClose={() => setSelectedId(undefined)} />}
+        {selected && (
+          <EventDetail
+            event={selected}
+            canErase={canErase}
+            onClose={() => setSelectedId(undefined)}
+          />
+        )}
       </main>
     </>
   );

@@ -1,0 +1,52 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTRPC } from '../trpc';
+
+/**
+ * GDPR erasure of the event's actor, for admins: blanks their email, IP and user agent
+ * on every event they made. Asks once more before doing it; it cannot be undone.
+ */
+export function EraseActor({ actorId }: { actorId: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [confirming, setConfirming] = useState(false);
+  const erase = useMutation(
+    trpc.erasePerson.mutationOptions({
+      onSuccess: () => {
+        setConfirming(false);
+        void queryClient.invalidateQueries();
+      },
+    }),
+  );
+  if (erase.data) {
+    const events = erase.data.reduce((sum, a) => sum + a.events, 0);
+    return <p role="status">Erased the personal data on {events.toLocaleString()} events.</p>;
+  }
+  return (
+    <div className="erase">
+      {confirming ? (
+        <>
+          <p>
+            Blank the email, IP address and user agent of <code>{actorId}</code> on every event they
+            made? This cannot be undone; the events and every proof remain.
+          </p>
+          <button type="button" className="danger" onClick={() => erase.mutate({ actor: actorId })}>
+            Erase personal data
+          </button>{' '}
+          <button type="button" className="secondary" onClick={() => setConfirming(false)}>
+            Cancel
+          </button>
+        </>
+      ) : (
+        <button type="button" className="secondary" onClick={() => setConfirming(true)}>
+          Erase this person's data…
+        </button>
+      )}
+      {erase.error && (
+        <p role="alert" className="error">
+          {erase.error.message}
+        </p>
+      )}
+    </div>
+  );
+}

@@ -7,8 +7,6 @@ export const SESSION_COOKIE = 'audit_session';
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
-    /** True when the caller was identified by the session cookie (a browser). */
-    viaCookie: boolean;
   }
 }
 
@@ -21,7 +19,6 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  */
 export function registerAuthHooks(app: FastifyInstance, prisma: PrismaClient): void {
   app.decorateRequest('principal', null);
-  app.decorateRequest('viaCookie', false);
   app.addHook('onRequest', async (request, reply) => {
     const origin = request.headers.origin;
     if (
@@ -37,10 +34,7 @@ export function registerAuthHooks(app: FastifyInstance, prisma: PrismaClient): v
       return;
     }
     const token = request.cookies[SESSION_COOKIE];
-    if (token) {
-      request.principal = await sessionPrincipal(prisma, token);
-      request.viaCookie = request.principal !== null;
-    }
+    if (token) request.principal = await sessionPrincipal(prisma, token);
   });
 }
 

@@ -40,8 +40,14 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
+let decoy: Promise<string> | undefined;
+
 /**
  * A hash of a password nobody has, checked when the account does not exist, so that a
- * failed sign-in takes as long for an unknown email as for a wrong password.
+ * failed sign-in takes as long for an unknown email as for a wrong password. Made on
+ * first need, not at start-up: it costs as much as any password hash.
  */
-export const DECOY_HASH = hashPassword(randomBytes(16).toString('base64'));
+export function decoyHash(): Promise<string> {
+  decoy ??= hashPassword(randomBytes(16).toString('base64'));
+  return decoy;
+}

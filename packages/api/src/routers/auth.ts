@@ -1,6 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { DECOY_HASH, verifyPassword } from '../auth/passwords';
+import { decoyHash, verifyPassword } from '../auth/passwords';
 import { createSession, endSession } from '../auth/sessions';
 import { recordOwnAction } from '../own-actions';
 import { authedProcedure, publicProcedure, router } from '../trpc';
@@ -47,7 +47,7 @@ export const authRouter = router({
     }
     const passwordOk = await verifyPassword(
       input.password,
-      user?.passwordHash ?? (await DECOY_HASH),
+      user?.passwordHash ?? (await decoyHash()),
     );
     if (!user || !passwordOk || user.disabledAt) {
       await ctx.signInLimiter.failed(ip, input.email);

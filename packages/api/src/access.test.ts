@@ -91,12 +91,12 @@ async function code(call: Promise<unknown>): Promise<string> {
   }
 }
 
-describe('who may call what', () => {
+describe.each(TEST_DRIVERS)('who may call what on %s', (driver) => {
   let db: TestDatabase;
   let store: AuditStore;
   let caller: ReturnType<typeof testCaller>;
   beforeAll(async () => {
-    db = await createTestDatabase('pglite');
+    db = await createTestDatabase(driver);
     store = new AuditStore(db);
     caller = testCaller(store);
   });

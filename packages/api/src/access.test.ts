@@ -224,6 +224,12 @@ describe.each(TEST_DRIVERS)('credentials on %s', (driver) => {
     await expect(
       anonymous.auth.signIn({ email: 'eve@example.com', password: 'correct horse battery' }),
     ).rejects.toThrow(/Too many failed sign-ins. Try again in 15 minutes/);
+    // Hammering the locked account is refused too, but logged only once.
+    for (let i = 0; i < 3; i++) {
+      expect(
+        await code(anonymous.auth.signIn({ email: 'eve@example.com', password: 'again' })),
+      ).toBe('TOO_MANY_REQUESTS');
+    }
     const reader = caller.as(principals.auditor);
     const failed = (await reader.query({ filter: { action: 'auth.sign_in_failed' } })).events;
     expect(failed).toHaveLength(6);

@@ -8,6 +8,7 @@ import { RateLimiterMemory, type RateLimiterRes } from 'rate-limiter-flexible';
 export class SignInLimiter {
   private readonly perAccount = new RateLimiterMemory({ points: 5, duration: 15 * 60 });
   private readonly perIp = new RateLimiterMemory({ points: 20, duration: 15 * 60 });
+  private readonly blockNotices = new RateLimiterMemory({ points: 1, duration: 15 * 60 });
 
   /** Seconds until sign-in is allowed again, or 0 when it is allowed now. */
   async blockedFor(ip: string, account: string): Promise<number> {
@@ -18,6 +19,18 @@ export class SignInLimiter {
     return blocked.length === 0
       ? 0
       : Math.ceil(Math.max(...blocked.map((r) => r.msBeforeNext)) / 1000);
+  }
+
+  /**
+   * Whether a refused attempt should be written to the log: the first one per IP and
+   * account in a window is, the rest are not, so a client hammering a locked account
+   * cannot grow the audit log without bound.
+   */
+  async shouldRecordBlock(ip: string, account: string): Promise<boolean> {
+    return this.blockNotices.consume(`${ip} ${account}`).then(
+      () => true,
+      () => false,
+    );
   }
 
   async failed(ip: string, account: string): Promise<void> {

@@ -39,11 +39,11 @@ export const authRouter = router({
 
     const wait = await ctx.signInLimiter.blockedFor(ip, input.email);
     if (wait > 0) {
-      return failure(
-        'rate_limited',
-        `Too many failed sign-ins. Try again in ${Math.ceil(wait / 60)} minute${wait > 60 ? 's' : ''}.`,
-        'TOO_MANY_REQUESTS',
-      );
+      const message = `Too many failed sign-ins. Try again in ${Math.ceil(wait / 60)} minute${wait > 60 ? 's' : ''}.`;
+      if (await ctx.signInLimiter.shouldRecordBlock(ip, input.email)) {
+        return failure('rate_limited', message, 'TOO_MANY_REQUESTS');
+      }
+      throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message });
     }
     const passwordOk = await verifyPassword(
       input.password,

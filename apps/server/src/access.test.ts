@@ -72,9 +72,11 @@ describe.each(TEST_DRIVERS)('access over HTTP on %s', (driver) => {
     ['GET', trpcGet('users.list')],
     ['POST', '/trpc/logAction'],
   ] as const)(
-    '%s %s answers 401 without credentials, and 401 for a revoked key',
+    '%s %s answers 401 without credentials, with a revoked key and with an expired session',
     async (method, url) => {
-      for (const headers of [{}, bearer.revoked]) {
+      const { cookie } = await signIn();
+      await db.prisma.session.updateMany({ data: { expiresAt: new Date(Date.now() - 1000) } });
+      for (const headers of [{}, bearer.revoked, { cookie }]) {
         const response = await app.inject({
           method,
           url,

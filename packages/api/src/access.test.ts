@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { AuditStore } from '@auditlog/db';
-import { createTestDatabase, TEST_DRIVERS, type TestDatabase } from '@auditlog/db/testing';
+import { TEST_DRIVERS } from '@auditlog/db/testing';
+import { useTestStore } from '@auditlog/db/testing/vitest';
 import { TRPCError } from '@trpc/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { apiKeyPrincipal, createApiKey } from './auth/api-keys';
 import { hashPassword } from './auth/passwords';
 import type { Principal } from './auth/principal';
@@ -92,17 +92,10 @@ async function code(call: Promise<unknown>): Promise<string> {
 }
 
 describe.each(TEST_DRIVERS)('who may call what on %s', (driver) => {
-  let db: TestDatabase;
-  let store: AuditStore;
+  const t = useTestStore(driver);
   let caller: ReturnType<typeof testCaller>;
   beforeAll(async () => {
-    db = await createTestDatabase(driver);
-    store = new AuditStore(db);
-    caller = testCaller(store);
-  });
-  afterAll(async () => {
-    await store?.close();
-    await db?.drop();
+    caller = testCaller(t.store);
   });
 
   it('lists every procedure that is not public', () => {
@@ -140,14 +133,11 @@ describe.each(TEST_DRIVERS)('who may call what on %s', (driver) => {
 });
 
 describe.each(TEST_DRIVERS)('credentials on %s', (driver) => {
-  let db: TestDatabase;
-  let store: AuditStore;
+  const t = useTestStore(driver);
   let userId: string;
   beforeAll(async () => {
-    db = await createTestDatabase(driver);
-    store = new AuditStore(db);
     userId = randomUUID();
-    await db.prisma.user.create({
+    await t.db.prisma.user.create({
       data: {
         id: userId,
         email: 'eve@example.com',
@@ -157,58 +147,54 @@ describe.each(TEST_DRIVERS)('credentials on %s', (driver) => {
       },
     });
   });
-  afterAll(async () => {
-    await store?.close();
-    await db?.drop();
-  });
 
   it('an API key works until it is revoked, and a wrong secret never works', async () => {
-    const { key, secret } = await createApiKey(db.prisma, {
+    const { key, secret } = await createApiKey(t.db.prisma, {
       name: 'ci',
       scopes: ['log:read'],
       createdBy: null,
     });
-    expect(await apiKeyPrincipal(db.prisma, secret)).toMatchObject({
+    expect(await apiKeyPrincipal(t.db.prisma, secret)).toMatchObject({
       kind: 'key',
       key: { scopes: ['log:read'] },
     });
     const wrong = `${secret.slice(0, -4)}AAAA`;
-    expect(await apiKeyPrincipal(db.prisma, wrong)).toBeNull();
-    expect(await apiKeyPrincipal(db.prisma, 'alk_garbage')).toBeNull();
-    await db.prisma.apiKey.update({ where: { id: key.id }, data: { revokedAt: new Date() } });
-    expect(await apiKeyPrincipal(db.prisma, secret)).toBeNull();
+    expect(await apiKeyPrincipal(t.db.prisma, wrong)).toBeNull();
+    expect(await apiKeyPrincipal(t.db.prisma, 'alk_garbage')).toBeNull();
+    await t.db.prisma.apiKey.update({ where: { id: key.id }, data: { revokedAt: new Date() } });
+    expect(await apiKeyPrincipal(t.db.prisma, secret)).toBeNull();
   });
 
   it('a session ends when it expires, when idle too long, and when its user is disabled', async () => {
-    const { token } = await createSession(db.prisma, userId);
-    expect(await sessionPrincipal(db.prisma, token)).toMatchObject({
+    const { token } = await createSession(t.db.prisma, userId);
+    expect(await sessionPrincipal(t.db.prisma, token)).toMatchObject({
       user: { email: 'eve@example.com' },
     });
     expect(
-      await sessionPrincipal(db.prisma, token, new Date(Date.now() + SESSION_IDLE_MS + 60_000)),
+      await sessionPrincipal(t.db.prisma, token, new Date(Date.now() + SESSION_IDLE_MS + 60_000)),
     ).toBeNull();
-    expect(await sessionPrincipal(db.prisma, token)).toBeNull();
+    expect(await sessionPrincipal(t.db.prisma, token)).toBeNull();
 
-    const second = await createSession(db.prisma, userId);
-    await db.prisma.session.updateMany({
+    const second = await createSession(t.db.prisma, userId);
+    await t.db.prisma.session.updateMany({
       data: { lastSeenAt: new Date(Date.now() + SESSION_LIFETIME_MS) },
     });
     expect(
       await sessionPrincipal(
-        db.prisma,
+        t.db.prisma,
         second.token,
         new Date(Date.now() + SESSION_LIFETIME_MS + 1000),
       ),
     ).toBeNull();
 
-    const third = await createSession(db.prisma, userId);
-    await db.prisma.user.update({ where: { id: userId }, data: { disabledAt: new Date() } });
-    expect(await sessionPrincipal(db.prisma, third.token)).toBeNull();
-    await db.prisma.user.update({ where: { id: userId }, data: { disabledAt: null } });
+    const third = await createSession(t.db.prisma, userId);
+    await t.db.prisma.user.update({ where: { id: userId }, data: { disabledAt: new Date() } });
+    expect(await sessionPrincipal(t.db.prisma, third.token)).toBeNull();
+    await t.db.prisma.user.update({ where: { id: userId }, data: { disabledAt: null } });
   });
 
   it('signs in, records it, rate-limits failures with a clear error, and logs each failure', async () => {
-    const caller = testCaller(store);
+    const caller = testCaller(t.store);
     const anonymous = caller.as(null);
     const user = await anonymous.auth.signIn({
       email: 'Eve@Example.com',
@@ -245,7 +231,7 @@ describe.each(TEST_DRIVERS)('credentials on %s', (driver) => {
   });
 
   it('an unknown account fails the same way as a wrong password', async () => {
-    const anonymous = testCaller(store).as(null);
+    const anonymous = testCaller(t.store).as(null);
     await expect(
       anonymous.auth.signIn({ email: 'nobody@example.com', password: 'whatever it is' }),
     ).rejects.toThrow('Wrong email or password.');
@@ -253,19 +239,10 @@ describe.each(TEST_DRIVERS)('credentials on %s', (driver) => {
 });
 
 describe('administration', () => {
-  let db: TestDatabase;
-  let store: AuditStore;
-  beforeAll(async () => {
-    db = await createTestDatabase('pglite');
-    store = new AuditStore(db);
-  });
-  afterAll(async () => {
-    await store?.close();
-    await db?.drop();
-  });
+  const t = useTestStore('pglite');
 
   it('creates users and keys, changes roles, keeps one admin, and logs each change', async () => {
-    const { admin, as } = testCaller(store);
+    const { admin, as } = testCaller(t.store);
     const boss = await admin.users.create({
       email: 'boss@example.com',
       name: 'Boss',

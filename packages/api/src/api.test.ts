@@ -1,8 +1,8 @@
 import { newEventId } from '@auditlog/audit';
-import { AuditStore } from '@auditlog/db';
-import { createTestDatabase, TEST_DRIVERS, type TestDatabase } from '@auditlog/db/testing';
+import { TEST_DRIVERS } from '@auditlog/db/testing';
+import { useTestStore } from '@auditlog/db/testing/vitest';
 import { TRPCError } from '@trpc/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { createCaller } from './root';
 import { testCaller } from './test-caller';
 
@@ -26,17 +26,10 @@ async function rejection(promise: Promise<unknown>): Promise<TRPCError> {
 }
 
 describe.each(TEST_DRIVERS)('tRPC API on %s', (driver) => {
-  let db: TestDatabase;
-  let store: AuditStore;
+  const t = useTestStore(driver);
   let api: ReturnType<typeof createCaller>;
   beforeAll(async () => {
-    db = await createTestDatabase(driver);
-    store = new AuditStore(db);
-    api = testCaller(store).api;
-  });
-  afterAll(async () => {
-    await store?.close();
-    await db?.drop();
+    api = testCaller(t.store).api;
   });
 
   it('logAction then query round-trips an event', async () => {
@@ -69,19 +62,19 @@ describe.each(TEST_DRIVERS)('tRPC API on %s', (driver) => {
       ['id'],
     ],
   ])('refuses %s with BAD_REQUEST naming the field, and stores nothing', async (_, input, path) => {
-    const before = await store.size();
+    const before = await t.store.size();
     const error = await rejection(api.logAction(input as typeof valid));
     expect(error.code).toBe('BAD_REQUEST');
     const issues = (error.cause as unknown as { issues: { path: unknown[] }[] }).issues;
     expect(issues.map((i) => i.path)).toContainEqual(path);
-    expect(await store.size()).toBe(before);
+    expect(await t.store.size()).toBe(before);
   });
 
   it('logMany stores a batch in order, or nothing when one entry is bad', async () => {
-    const before = await store.size();
+    const before = await t.store.size();
     const bad = await rejection(api.logMany([valid, { ...valid, action: 'nope' }, valid]));
     expect(bad.code).toBe('BAD_REQUEST');
-    expect(await store.size()).toBe(before);
+    expect(await t.store.size()).toBe(before);
     const results = await api.logMany([
       { ...valid, resourceId: 'first' },
       { ...valid, resourceId: 'second' },

@@ -1,7 +1,7 @@
 import { verifyConsistency, verifyEventProof } from '@auditlog/audit';
-import { AuditStore } from '@auditlog/db';
-import { createTestDatabase, TEST_DRIVERS, type TestDatabase } from '@auditlog/db/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_DRIVERS } from '@auditlog/db/testing';
+import { useTestStore } from '@auditlog/db/testing/vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { testCaller } from './test-caller';
 
 const entry = (i: number) => ({
@@ -13,18 +13,11 @@ const entry = (i: number) => ({
 });
 
 describe.each(TEST_DRIVERS)('integrity procedures on %s', (driver) => {
-  let db: TestDatabase;
-  let store: AuditStore;
+  const t = useTestStore(driver);
   let caller: ReturnType<typeof testCaller>;
   beforeAll(async () => {
-    db = await createTestDatabase(driver);
-    store = new AuditStore(db);
-    caller = testCaller(store);
+    caller = testCaller(t.store);
     await caller.api.logMany(Array.from({ length: 40 }, (_, i) => entry(i)));
-  });
-  afterAll(async () => {
-    await store?.close();
-    await db?.drop();
   });
 
   it('hands out an event with a proof that checks offline against the signed checkpoint', async () => {

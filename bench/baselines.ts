@@ -1,12 +1,9 @@
 import { type AuditEntry, newEventId } from '@auditlog/audit';
 import type { PrismaClient } from '@auditlog/db';
 
-const ZERO_HASH = Buffer.alloc(32);
-
 /**
  * The store's INSERT with nothing around it: the same columns, casts and unnest()ed
- * arrays, numbered from `firstSeq`, with constant hashes and no salt instead of the
- * tamper evidence.
+ * arrays, numbered from `firstSeq`, without the salt of the personal-data digest.
  */
 export async function insertPlain(
   db: Pick<PrismaClient, '$executeRaw'>,
@@ -19,11 +16,10 @@ export async function insertPlain(
   await db.$executeRaw`
     INSERT INTO "AuditLog" ("id", "seq", "createdAt", "actorId", "actorEmail", "actorType",
       "action", "outcome", "resourceType", "resourceId", "metadata", "changes", "ip",
-      "userAgent", "requestId", "hash", "piiDigest", "piiSalt")
+      "userAgent", "requestId")
     SELECT id, ${firstSeq}::bigint + ord - 1, "createdAt", "actorId", "actorEmail",
       "actorType"::"ActorType", action, outcome::"Outcome", "resourceType", "resourceId",
-      metadata::jsonb, changes::jsonb, ip, "userAgent", "requestId",
-      ${ZERO_HASH}::bytea, ${ZERO_HASH}::bytea, NULL
+      metadata::jsonb, changes::jsonb, ip, "userAgent", "requestId"
     FROM unnest(
       ${ids}::uuid[], ${times}::timestamptz[], ${col((r) => r.actorId)}::text[],
       ${col((r) => r.actorEmail)}::text[], ${col((r) => r.actorType)}::text[],

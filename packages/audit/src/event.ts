@@ -107,8 +107,8 @@ export interface AuditEvent {
   ip: string | null;
   userAgent: string | null;
   requestId: string | null;
-  /** The event's Merkle leaf hash, hex. */
-  hash: string;
+  /** The event's Merkle leaf hash, hex; null for the moment before it joins the tree. */
+  hash: string | null;
   /** SHA-256 of the salted personal data, hex; what the leaf commits to instead of it. */
   piiDigest: string;
   /** The salt, hex; null once the person's data has been erased. */

@@ -39,12 +39,12 @@ export async function checkpointOfSize(prisma: PrismaClient, treeSize: number) {
 }
 
 /**
- * Signs the tree as it stands. Reads the head in one statement (a consistent snapshot,
- * no lock needed); when the log has not grown since the last checkpoint signed with the
- * same key, that one is returned instead of a new one.
+ * Signs the tree as it stands (as far as it is integrated). Reads the tree head in one
+ * statement (a consistent snapshot, no lock needed); when the tree has not grown since
+ * the last checkpoint signed with the same key, that one is returned instead of a new one.
  */
 export async function issueCheckpoint(prisma: PrismaClient, key: KeyObject): Promise<Checkpoint> {
-  const head = await prisma.logHead.findUniqueOrThrow({ where: { id: 1 } });
+  const head = await prisma.treeHead.findUniqueOrThrow({ where: { id: 1 } });
   const frontier = Frontier.decode(Number(head.size), head.frontier);
   const latest = await latestCheckpoint(prisma);
   if (latest?.treeSize === frontier.size && latest.keyId === keyIdOf(createPublicKey(key))) {

@@ -19,6 +19,8 @@ export interface Database {
   prisma: PrismaClient;
   raw: RawSql;
   driver: 'pglite' | 'postgres';
+  /** The PostgreSQL URL, for work that opens connections of its own (not for PGlite). */
+  url?: string;
   /** Where the data lives, for start-up messages (never includes a password). */
   location: string;
   close(): Promise<void>;
@@ -69,6 +71,7 @@ async function openPostgres(url: string, connectTimeoutMs: number): Promise<Data
     prisma,
     raw: pgRawSql(pool),
     driver: 'postgres',
+    url,
     location,
     async close() {
       await prisma.$disconnect();

@@ -1,8 +1,17 @@
-import type { AuditEvent, JsonObject } from '@auditlog/audit';
-import type { AuditLog } from './generated/prisma/client';
+import { type AuditEvent, type JsonObject, piiDigest } from '@auditlog/audit';
+import type { AuditLog, PrismaClient } from './generated/prisma/client';
+import { readLeafHashesOf } from './leaf-tiles';
 
-/** A stored row as the API and exports present it. */
-export function toAuditEvent(row: AuditLog): AuditEvent {
+/** A stored row as the API and exports present it, with its leaf hash once integrated. */
+export function toAuditEvent(row: AuditLog, hash: Buffer | undefined): AuditEvent {
+  // While the personal data exists its digest is derived from it, as the leaf was.
+  const digest = row.piiSalt
+    ? piiDigest(row.piiSalt, {
+        actorEmail: row.actorEmail,
+        ip: row.ip,
+        userAgent: row.userAgent,
+      })
+    : row.piiDigest;
   return {
     id: row.id,
     seq: Number(row.seq),
@@ -19,9 +28,22 @@ export function toAuditEvent(row: AuditLog): AuditEvent {
     ip: row.ip,
     userAgent: row.userAgent,
     requestId: row.requestId,
-    hash: Buffer.from(row.hash).toString('hex'),
-    piiDigest: Buffer.from(row.piiDigest).toString('hex'),
+    hash: hash?.toString('hex') ?? null,
+    piiDigest: digest ? Buffer.from(digest).toString('hex') : '',
     piiSalt: row.piiSalt ? Buffer.from(row.piiSalt).toString('hex') : null,
     erasedAt: row.erasedAt?.toISOString() ?? null,
   };
+}
+
+/** Rows as events, with the leaf hashes of those in the tree (one query for all). */
+export async function withLeafHashes(
+  prisma: Pick<PrismaClient, '$queryRaw'>,
+  rows: AuditLog[],
+): Promise<AuditEvent[]> {
+  if (rows.length === 0) return [];
+  const leaves = await readLeafHashesOf(
+    prisma,
+    rows.map((r) => Number(r.seq)),
+  );
+  return rows.map((row) => toAuditEvent(row, leaves.get(Number(row.seq))));
 }

@@ -59,6 +59,10 @@ export class GroupCommitter<I, O> {
           await this.writeBatch([submission]).catch((e: unknown) => submission.reject(e));
         }
       }
+      // Let the callers just answered submit their next events (each may be several
+      // promise hops away) so that they join the next batch instead of trailing it in
+      // one of their own: this halved the number of transactions under 16 writers.
+      await new Promise((resolve) => setImmediate(resolve));
     }
     this.running = undefined;
   }

@@ -187,8 +187,9 @@ describe.each(TEST_DRIVERS)('tampering with plain SQL on %s', (driver) => {
     [
       'an inserted copy of a row',
       (s) => [
-        `INSERT INTO "AuditLog" SELECT gen_random_uuid(), seq, "createdAt" + interval '1 ms', "actorId", "actorEmail", "actorType", action, outcome, "resourceType", "resourceId", metadata, changes, ip, "userAgent", "requestId", hash, "piiDigest", "piiSalt", "erasedAt" FROM "AuditLog" WHERE seq = ${s}`,
-        `DELETE FROM "AuditLog" WHERE seq = ${s} AND ctid NOT IN (SELECT min(ctid) FROM "AuditLog" WHERE seq = ${s})`,
+        `INSERT INTO "AuditLog" SELECT gen_random_uuid(), seq, "createdAt" + interval '1 ms', "actorId", "actorEmail", "actorType", action, outcome, "resourceType", "resourceId", metadata, changes, ip, "userAgent", "requestId", "piiDigest", "piiSalt", "erasedAt" FROM "AuditLog" WHERE seq = ${s}`,
+        // The copy is the later of the two (physical order, ctid, is not reliable).
+        `DELETE FROM "AuditLog" WHERE seq = ${s} AND "createdAt" = (SELECT max("createdAt") FROM "AuditLog" WHERE seq = ${s})`,
       ],
       (s) => s,
     ],
@@ -217,7 +218,11 @@ describe.each(TEST_DRIVERS)('tampering with plain SQL on %s', (driver) => {
 
   it('detects content changed together with its hash, within the node it falls in', async () => {
     const seq = 300;
-    await tamper(t.db, `CREATE TABLE saved2 AS SELECT * FROM "AuditLog" WHERE seq = ${seq}`);
+    await tamper(
+      t.db,
+      `CREATE TABLE saved2 AS SELECT * FROM "AuditLog" WHERE seq = ${seq};
+       CREATE TABLE saved_tile AS SELECT * FROM "LeafTile" WHERE tile = 1`,
+    );
     const [event] = (await t.store.query({ resourceId: `doc_${seq}` }, { limit: 1 })).events;
     if (!event) throw new Error('missing event');
     const forged = leafHashOf({ ...leafFieldsOf(event), action: 'auth.signed_out' }).toString(
@@ -225,7 +230,8 @@ describe.each(TEST_DRIVERS)('tampering with plain SQL on %s', (driver) => {
     );
     await tamper(
       t.db,
-      `UPDATE "AuditLog" SET action = 'auth.signed_out', hash = decode('${forged}', 'hex') WHERE seq = ${seq}`,
+      `UPDATE "AuditLog" SET action = 'auth.signed_out' WHERE seq = ${seq};
+       UPDATE "LeafTile" SET hashes = overlay(hashes PLACING decode('${forged}', 'hex') FROM ${(seq % 256) * 32 + 1} FOR 32) WHERE tile = 1`,
     );
     try {
       const result = await t.store.verify({ publicKey });
@@ -235,7 +241,8 @@ describe.each(TEST_DRIVERS)('tampering with plain SQL on %s', (driver) => {
     } finally {
       await tamper(
         t.db,
-        `DELETE FROM "AuditLog" WHERE seq = ${seq}; INSERT INTO "AuditLog" SELECT * FROM saved2; DROP TABLE saved2`,
+        `DELETE FROM "AuditLog" WHERE seq = ${seq}; INSERT INTO "AuditLog" SELECT * FROM saved2; DROP TABLE saved2;
+         DELETE FROM "LeafTile" WHERE tile = 1; INSERT INTO "LeafTile" SELECT * FROM saved_tile; DROP TABLE saved_tile`,
       );
     }
   });
@@ -243,7 +250,7 @@ describe.each(TEST_DRIVERS)('tampering with plain SQL on %s', (driver) => {
   it('detects a row appended behind the log’s back', async () => {
     await tamper(
       t.db,
-      `INSERT INTO "AuditLog" SELECT gen_random_uuid(), 600, "createdAt", "actorId", "actorEmail", "actorType", action, outcome, "resourceType", "resourceId", metadata, changes, ip, "userAgent", "requestId", hash, "piiDigest", "piiSalt", "erasedAt" FROM "AuditLog" WHERE seq = 5`,
+      `INSERT INTO "AuditLog" SELECT gen_random_uuid(), 600, "createdAt", "actorId", "actorEmail", "actorType", action, outcome, "resourceType", "resourceId", metadata, changes, ip, "userAgent", "requestId", "piiDigest", "piiSalt", "erasedAt" FROM "AuditLog" WHERE seq = 5`,
     );
     try {
       expect((await t.store.verify({ publicKey })).problem).toMatchObject({ seq: 600 });

@@ -8,10 +8,11 @@ import {
   type Range,
 } from '@auditlog/audit';
 import type { PrismaClient } from './generated/prisma/client';
+import { readLeafHashes } from './leaf-tiles';
 
 /**
- * Complete subtrees are stored at every eighth level (MerkleNode), leaves in
- * AuditLog.hash. Any other node is computed from at most 2^8 stored nodes beneath it.
+ * Complete subtrees are stored at every eighth level (MerkleNode), leaves in tiles of
+ * 2^8 (LeafTile). Any other node is computed from at most 2^8 stored nodes beneath it.
  */
 export const STORED_LEVEL_STEP = 8;
 
@@ -25,13 +26,17 @@ type Layer = Map<number, Hash>;
 async function loadLayer(db: Db, level: number, ranges: Range[]): Promise<Layer> {
   const layer: Layer = new Map();
   for (const [from, to] of mergeRanges(ranges)) {
-    const rows =
-      level === 0
-        ? await db.$queryRaw<{ index: bigint; hash: Uint8Array }[]>`
-            SELECT seq AS index, hash FROM "AuditLog" WHERE seq >= ${from} AND seq < ${to}`
-        : await db.$queryRaw<{ index: bigint; hash: Uint8Array }[]>`
-            SELECT index, hash FROM "MerkleNode"
-            WHERE level = ${level} AND index >= ${from} AND index < ${to}`;
+    if (level === 0) {
+      const leaves = await readLeafHashes(db, from, to);
+      for (let seq = from; seq < to; seq++) {
+        const hash = leaves.get(seq);
+        if (hash) layer.set(seq, hash);
+      }
+      continue;
+    }
+    const rows = await db.$queryRaw<{ index: bigint; hash: Uint8Array }[]>`
+      SELECT index, hash FROM "MerkleNode"
+      WHERE level = ${level} AND index >= ${from} AND index < ${to}`;
     for (const row of rows) layer.set(Number(row.index), Buffer.from(row.hash));
   }
   return layer;

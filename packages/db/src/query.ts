@@ -6,7 +6,7 @@ import {
   type EventFilter,
   encodeCursor,
 } from '@auditlog/audit';
-import { toAuditEvent } from './event-row';
+import { withLeafHashes } from './event-row';
 import type { Prisma, PrismaClient } from './generated/prisma/client';
 
 export type Order = 'newest' | 'oldest';
@@ -75,7 +75,7 @@ export async function queryEvents(
     take: options.limit + 1,
   });
   const more = rows.length > options.limit;
-  const events = rows.slice(0, options.limit).map(toAuditEvent);
+  const events = await withLeafHashes(prisma, rows.slice(0, options.limit));
   const last = events.at(-1);
   return {
     events,

@@ -2,13 +2,16 @@ import type { PGlite } from '@electric-sql/pglite';
 import type pg from 'pg';
 
 /**
- * The driver beneath Prisma, for the two things Prisma's raw queries cannot do: run a
- * multi-statement migration script, and hold a session-level advisory lock on one
- * connection for the whole migration.
+ * The driver beneath Prisma, for what Prisma's raw queries cannot do: run a
+ * multi-statement migration script, hold a session-level advisory lock on one connection
+ * for a whole migration, and integrate events into the tree from a worker thread that
+ * has no Prisma client of its own.
  */
 export interface RawSql {
   /** Runs `fn` on one connection (sessions, advisory locks and transactions stay on it). */
   withConnection<T>(fn: (conn: RawConnection) => Promise<T>): Promise<T>;
+  /** Runs `fn` in a transaction on one connection: committed if it resolves. */
+  transaction<T>(fn: (conn: RawConnection) => Promise<T>): Promise<T>;
 }
 
 export interface RawConnection {
@@ -17,36 +20,54 @@ export interface RawConnection {
 }
 
 export function pgliteRawSql(db: PGlite): RawSql {
-  const conn: RawConnection = {
+  const conn = (session: Pick<PGlite, 'exec' | 'query'>): RawConnection => ({
     async exec(script) {
-      await db.exec(script);
+      await session.exec(script);
     },
     async query<Row>(text: string, params?: unknown[]) {
-      return (await db.query<Row>(text, params)).rows;
+      return (await session.query<Row>(text, params)).rows;
     },
+  });
+  return {
+    // PGlite is a single in-process session, so it is always "one connection".
+    withConnection: (fn) => fn(conn(db)),
+    // Its transaction() holds the session for itself until done: Prisma's queries from
+    // elsewhere in the process wait instead of landing inside this transaction.
+    transaction: (fn) => db.transaction((tx) => fn(conn(tx))),
   };
-  // PGlite is a single in-process session, so it is always "one connection".
-  return { withConnection: (fn) => fn(conn) };
 }
 
 export function pgRawSql(pool: pg.Pool): RawSql {
+  async function withConnection<T>(fn: (conn: RawConnection) => Promise<T>): Promise<T> {
+    const client = await pool.connect();
+    try {
+      return await fn({
+        async exec(script) {
+          // Without parameters node-postgres uses the simple query protocol, which
+          // accepts several statements in one string.
+          await client.query(script);
+        },
+        async query<Row>(text: string, params?: unknown[]) {
+          return (await client.query(text, params)).rows as Row[];
+        },
+      });
+    } finally {
+      client.release();
+    }
+  }
   return {
-    async withConnection(fn) {
-      const client = await pool.connect();
-      try {
-        return await fn({
-          async exec(script) {
-            // Without parameters node-postgres uses the simple query protocol, which
-            // accepts several statements in one string.
-            await client.query(script);
-          },
-          async query<Row>(text: string, params?: unknown[]) {
-            return (await client.query(text, params)).rows as Row[];
-          },
-        });
-      } finally {
-        client.release();
-      }
-    },
+    withConnection,
+    transaction: (fn) =>
+      withConnection(async (conn) => {
+        await conn.exec('BEGIN');
+        try {
+          const result = await fn(conn);
+          await conn.exec('COMMIT');
+          return result;
+        } catch (error) {
+          await conn.exec('ROLLBACK').catch(() => {});
+          throw error;
+        }
+      }),
   };
 }

@@ -4,28 +4,59 @@ import { type AppendResult, appendBatch, type PreparedEntry, prepareEntries } fr
 import { issueCheckpoint, latestCheckpoint } from './checkpoints';
 import type { Database } from './database';
 import { erasePerson } from './erase';
-import { toAuditEvent } from './event-row';
+import { withLeafHashes } from './event-row';
 import { GroupCommitter } from './group-commit';
+import { BackgroundIntegrator } from './integrator';
 import { consistencyProofFor, inclusionProofFor } from './proofs';
 import { type EventPage, type Order, queryEvents, scanEvents } from './query';
 import { type VerifyOptions, verifyLog } from './verify-log';
 
-/** The audit log over one database: appends go through group commit, reads straight. */
+export interface AuditStoreOptions {
+  /**
+   * Hears of a failed background integration (the next append or checkpoint retries it).
+   * By default the error is written to stderr.
+   */
+  onIntegrationError?: (error: unknown) => void;
+}
+
+/**
+ * The audit log over one database: appends go through group commit, the Merkle tree
+ * follows them in the background, reads go straight to the database.
+ */
 export class AuditStore {
   private readonly knownPartitions = new Set<string>();
   private readonly committer: GroupCommitter<PreparedEntry, AppendResult>;
+  private readonly integrator: BackgroundIntegrator;
+  private readonly onIntegrationError: (error: unknown) => void;
 
-  constructor(readonly db: Database) {
+  constructor(
+    readonly db: Database,
+    options: AuditStoreOptions = {},
+  ) {
     this.committer = new GroupCommitter(
       (entries) => appendBatch(db.prisma, entries, this.knownPartitions),
       // Larger batches stop paying off well before this, and it bounds one transaction.
       LIMITS.batch * 5,
     );
+    this.onIntegrationError =
+      options.onIntegrationError ??
+      ((error) => console.error('Integrating events into the Merkle tree failed:', error));
+    this.integrator = new BackgroundIntegrator(db, this.onIntegrationError);
   }
 
-  /** Resolves once the entries are committed, in the order given. */
-  append(entries: AuditEntry[]): Promise<AppendResult[]> {
-    return this.committer.submit(prepareEntries(entries));
+  /**
+   * Resolves once the entries are committed (durable and numbered), in the order given.
+   * They join the Merkle tree moments later; `integrated()` waits for that.
+   */
+  async append(entries: AuditEntry[]): Promise<AppendResult[]> {
+    const results = await this.committer.submit(prepareEntries(entries));
+    this.integrator.request();
+    return results;
+  }
+
+  /** Waits until every event committed so far is in the Merkle tree; returns its size. */
+  integrated(): Promise<number> {
+    return this.integrator.catchUp();
   }
 
   query(
@@ -44,14 +75,16 @@ export class AuditStore {
     const row = await this.db.prisma.auditLog.findFirst({
       where: { id, createdAt: new Date(uuid7Time(id)) },
     });
-    return row ? toAuditEvent(row) : null;
+    return row ? ((await withLeafHashes(this.db.prisma, [row]))[0] ?? null) : null;
   }
 
   latestCheckpoint() {
     return latestCheckpoint(this.db.prisma);
   }
 
-  issueCheckpoint(key: KeyObject) {
+  /** Signs the tree once every event committed so far is in it. */
+  async issueCheckpoint(key: KeyObject) {
+    await this.integrated();
     return issueCheckpoint(this.db.prisma, key);
   }
 
@@ -63,21 +96,34 @@ export class AuditStore {
     return consistencyProofFor(this.db.prisma, oldSize, newSize);
   }
 
-  verify(options?: VerifyOptions) {
-    return verifyLog(this.db.prisma, options);
+  /** Verifies the tree as far as it reaches once every event committed so far is in it. */
+  async verify(options?: VerifyOptions) {
+    await this.integrated();
+    return verifyLog(this.db, options);
   }
 
   erasePerson(actor: string) {
     return erasePerson(this.db.prisma, actor);
   }
 
+  /** How many events the log holds (committed, whether or not integrated yet). */
   async size(): Promise<number> {
     const head = await this.db.prisma.logHead.findUniqueOrThrow({ where: { id: 1 } });
     return Number(head.size);
   }
 
-  /** Waits for every accepted append to commit and refuses new ones. */
+  /** How many events the Merkle tree holds. */
+  async treeSize(): Promise<number> {
+    const head = await this.db.prisma.treeHead.findUniqueOrThrow({ where: { id: 1 } });
+    return Number(head.size);
+  }
+
+  /**
+   * Refuses new appends, waits for every accepted one to commit, then for the tree to
+   * take them in.
+   */
   async close(): Promise<void> {
     await this.committer.close();
+    await this.integrator.close();
   }
 }

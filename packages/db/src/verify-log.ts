@@ -1,14 +1,16 @@
 import type { KeyObject } from 'node:crypto';
-import { Frontier, leafHash, verifyCheckpointSignature } from '@auditlog/audit';
-import canonicalize from 'canonicalize';
+import { Frontier, verifyCheckpointSignature } from '@auditlog/audit';
 import { allCheckpoints } from './checkpoints';
-import type { PrismaClient } from './generated/prisma/client';
+import type { Database } from './database';
+import { type LeafRow, leafHashOfRow, readLeafRows } from './leaf-rows';
+import { type LeafHashes, readLeafHashes } from './leaf-tiles';
 import { STORED_LEVEL_STEP } from './merkle-nodes';
 
 export interface VerificationResult {
   ok: boolean;
-  /** Events checked (the log's size when it started). */
+  /** Events checked. */
   checked: number;
+  /** The tree's size when the run started: what it checks. */
   treeSize: number;
   checkpoints: number;
   /** The first problem found, with the seq of the event where it shows. */
@@ -24,15 +26,17 @@ export interface VerifyOptions {
 
 /**
  * Recomputes the whole tree from the stored events, in seq order, and holds it to
- * everything recorded about it: each event's own hash and personal-data digest, the
- * stored tree nodes, every signed checkpoint, and the log head. Stops at the first
- * discrepancy and says where it is.
+ * everything recorded about it: each event's stored leaf hash, the stored tree nodes,
+ * every signed checkpoint, and the tree head. Stops at the first discrepancy and says
+ * where it is. Events committed after the tree's head (awaiting integration) are not
+ * checked; events numbered beyond the log's head are reported.
  */
 export async function verifyLog(
-  prisma: PrismaClient,
+  db: Pick<Database, 'prisma' | 'raw'>,
   options: VerifyOptions = {},
 ): Promise<VerificationResult> {
-  const head = await prisma.logHead.findUniqueOrThrow({ where: { id: 1 } });
+  const { prisma } = db;
+  const head = await prisma.treeHead.findUniqueOrThrow({ where: { id: 1 } });
   const total = Number(head.size);
   const checkpoints = (await allCheckpoints(prisma)).filter((c) => c.treeSize <= total);
   const storedNodes = new Map(
@@ -63,7 +67,11 @@ export async function verifyLog(
   let lastGood = 0;
   const pageSize = options.pageSize ?? 10_000;
   const page = (from: number) => {
-    const read = readPage(prisma, from, Math.min(from + pageSize, total));
+    const to = Math.min(from + pageSize, total);
+    const read = Promise.all([
+      db.raw.withConnection((conn) => readLeafRows(conn, from, to)),
+      readLeafHashes(prisma, from, to),
+    ]);
     // A page read ahead is dropped when a problem ends the run early; its failure then
     // has nobody to report to.
     read.catch(() => {});
@@ -71,7 +79,7 @@ export async function verifyLog(
   };
   let next = page(0);
   while (frontier.size < total) {
-    const rows = await next;
+    const [rows, leaves] = await next;
     // Read the next page while this one is hashed: the database and the hashing then
     // use both cores.
     const following = frontier.size + pageSize;
@@ -82,11 +90,12 @@ export async function verifyLog(
         return result({ seq: row.seq, reason: `event ${row.seq} is stored twice` });
       if (row.seq > expected)
         return result({ seq: expected, reason: `event ${expected} is missing` });
-      const problem = rowProblem(row);
-      if (problem) return result({ seq: expected, reason: `event ${expected}: ${problem}` });
+      const leaf = leafProblem(row, leaves);
+      if (typeof leaf === 'string')
+        return result({ seq: expected, reason: `event ${expected}: ${leaf}` });
 
       let nodeProblem: VerificationResult['problem'];
-      frontier.push(Buffer.from(row.hash, 'hex'), ({ level, index, hash }) => {
+      frontier.push(leaf, ({ level, index, hash }) => {
         if (level % STORED_LEVEL_STEP !== 0 || nodeProblem) return;
         const stored = storedNodes.get(`${level}/${index}`);
         if (!stored?.equals(hash)) {
@@ -115,76 +124,31 @@ export async function verifyLog(
     options.onProgress?.(frontier.size, total);
   }
 
-  const extra = await prisma.auditLog.count({ where: { seq: { gte: BigInt(total) } } });
+  const logSize = Number((await prisma.logHead.findUniqueOrThrow({ where: { id: 1 } })).size);
+  const extra = await prisma.auditLog.count({ where: { seq: { gte: BigInt(logSize) } } });
   if (extra > 0) {
     return result({
-      seq: total,
-      reason: `${extra} event(s) numbered ${total} or above were inserted without going through the log`,
+      seq: logSize,
+      reason: `${extra} event(s) numbered ${logSize} or above were inserted without going through the log`,
     });
   }
   const headFrontier = Frontier.decode(total, head.frontier);
   if (!headFrontier.root().equals(frontier.root())) {
     return result({
       seq: lastGood,
-      reason: 'the log head records a different tree than the events make',
+      reason: 'the tree head records a different tree than the events make',
     });
   }
   return result();
 }
 
-/**
- * One stored event as a verifier needs it. PostgreSQL writes the canonical leaf text
- * around the two nested JSON values (whose RFC 8785 form only the canonicalize package
- * produces) and checks the salted personal-data digest itself; `canonical.test.ts`
- * holds this SQL to the reference encoder in packages/audit.
- */
-interface LeafRow {
-  seq: number;
-  hash: string;
-  piiOk: boolean;
-  head: string;
-  changes: string | null;
-  middle: string;
-  metadata: string | null;
-  tail: string;
-}
-
-// Functions are schema-qualified so that nothing placed earlier on the search_path can
-// stand in for them. Enum values and actions (which the API restricts to [a-z0-9_.])
-// need no JSON escaping; a tampered value that would have needed it simply no longer
-// matches its hash, which is the right verdict.
-const str = (column: string) => `pg_catalog.to_json(${column})::text`;
-const nullable = (column: string) => `coalesce(${str(column)}, 'null')`;
-
-const LEAF_SQL = `
-  SELECT seq::float8 AS seq, pg_catalog.encode(hash, 'hex') AS hash,
-    "piiSalt" IS NULL OR pg_catalog.sha256("piiSalt" || pg_catalog.convert_to(
-      '[' || ${str('"actorEmail"')} || ',' || ${nullable('ip')} || ',' || ${nullable('"userAgent"')} || ']',
-      'UTF8')) = "piiDigest" AS "piiOk",
-    '{"_v":1,"action":"' || action || '","actorId":' || ${str('"actorId"')}
-      || ',"actorType":"' || "actorType"::text || '","changes":' AS head,
-    changes::text AS changes,
-    ',"createdAt":"' || pg_catalog.to_char("createdAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
-      || '","id":"' || id::text || '","metadata":' AS middle,
-    metadata::text AS metadata,
-    ',"outcome":"' || outcome::text || '","piiDigest":"' || pg_catalog.encode("piiDigest", 'hex')
-      || '","requestId":' || ${nullable('"requestId"')} || ',"resourceId":' || ${nullable('"resourceId"')}
-      || ',"resourceType":' || ${nullable('"resourceType"')} || ',"seq":' || seq::text || '}' AS tail
-  FROM "AuditLog" WHERE seq >= $1 AND seq < $2 ORDER BY seq`;
-
-async function readPage(prisma: PrismaClient, from: number, to: number): Promise<LeafRow[]> {
-  return prisma.$queryRawUnsafe<LeafRow[]>(LEAF_SQL, from, to);
-}
-
-const nested = (text: string | null) =>
-  text === null ? 'null' : (canonicalize(JSON.parse(text)) as string);
-
-/** What is wrong with a stored event, judged from its columns alone. */
-function rowProblem(row: LeafRow): string | undefined {
-  if (!row.piiOk) return 'its actorEmail, ip or userAgent was changed after it was recorded';
-  const leaf = row.head + nested(row.changes) + row.middle + nested(row.metadata) + row.tail;
-  if (leafHash(leaf).toString('hex') !== row.hash) {
+/** The event's recomputed leaf hash when it matches the stored one, else what is wrong. */
+function leafProblem(row: LeafRow, leaves: LeafHashes) {
+  const stored = leaves.get(row.seq);
+  if (!stored) return 'its leaf hash is missing from the stored tree';
+  const leaf = leafHashOfRow(row);
+  if (!leaf.equals(stored)) {
     return 'its content was changed after it was recorded (it no longer matches its hash)';
   }
-  return undefined;
+  return leaf;
 }

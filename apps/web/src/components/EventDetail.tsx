@@ -24,7 +24,7 @@ export function EventDetail({ event, canErase, onClose }: Props) {
     ['Request', event.requestId],
     ['Event id', event.id],
     ['Position', `#${event.seq}`],
-    ['Hash', event.hash],
+    ['Hash', event.hash ?? 'joining the Merkle tree…'],
   ];
   return (
     <aside className="detail" aria-label="Event detail">

@@ -19,14 +19,26 @@ export const integrityRouter = router({
 
   /** One event, whether its content still matches its hash, and its inclusion proof. */
   get: readProcedure.input(z.object({ id: z.uuid() })).query(async ({ ctx, input }) => {
-    const event = await ctx.store.get(input.id);
+    let event = await ctx.store.get(input.id);
     if (!event) throw new TRPCError({ code: 'NOT_FOUND', message: `no event with id ${input.id}` });
+    if (event.hash === null) {
+      // Committed moments ago: wait for the tree to take it in.
+      await ctx.store.integrated();
+      event = (await ctx.store.get(input.id)) ?? event;
+    }
+    const { hash } = event;
+    if (hash === null) {
+      throw new TRPCError({
+        code: 'INTERNAL_SERVER_ERROR',
+        message: `event ${event.seq} is not in the Merkle tree: integrating it failed (see the server log)`,
+      });
+    }
     let checkpoint = await ctx.store.latestCheckpoint();
     if (!checkpoint || checkpoint.treeSize <= event.seq) {
       checkpoint = await ctx.store.issueCheckpoint(ctx.signingKey);
     }
     return {
-      event,
+      event: { ...event, hash },
       checkpoint,
       proof: await ctx.store.inclusionProof(event.seq, checkpoint.treeSize),
       contentMatches: eventProblem(event) === undefined,
@@ -37,11 +49,11 @@ export const integrityRouter = router({
   consistency: readProcedure
     .input(z.object({ from: treeSize, to: treeSize }))
     .query(async ({ ctx, input }) => {
-      const size = await ctx.store.size();
+      const size = await ctx.store.treeSize();
       if (input.from > input.to || input.to > size) {
         throw new TRPCError({
           code: 'BAD_REQUEST',
-          message: `need from <= to <= ${size} (the log's size); got from=${input.from}, to=${input.to}`,
+          message: `need from <= to <= ${size} (the tree's size); got from=${input.from}, to=${input.to}`,
         });
       }
       return { ...input, proof: await ctx.store.consistencyProof(input.from, input.to) };

@@ -1,4 +1,5 @@
 import type { AuditEvent } from '../event';
+import type { Hash } from './hash';
 import { type LeafFields, leafHashOf, piiDigest } from './leaf';
 
 export function leafFieldsOf(event: AuditEvent): LeafFields {
@@ -19,19 +20,36 @@ export function leafFieldsOf(event: AuditEvent): LeafFields {
   };
 }
 
+export type EventCheck = { ok: true; leaf: Hash } | { ok: false; problem: string };
+
 /**
- * What is wrong with one event on its own, if anything: personal data that no longer
- * matches its salted digest, or content that no longer hashes to its recorded leaf.
+ * Checks one event on its own: personal data that no longer matches its salted digest,
+ * or content that no longer hashes to its recorded leaf, is a problem; otherwise the
+ * (recomputed, matching) leaf hash is returned.
  */
-export function eventProblem(event: AuditEvent): string | undefined {
+export function checkEvent(event: AuditEvent): EventCheck {
   if (event.piiSalt !== null) {
     const digest = piiDigest(Buffer.from(event.piiSalt, 'hex'), event);
     if (digest.toString('hex') !== event.piiDigest) {
-      return 'its actorEmail, ip or userAgent was changed after it was recorded';
+      return {
+        ok: false,
+        problem: 'its actorEmail, ip or userAgent was changed after it was recorded',
+      };
     }
   }
-  if (leafHashOf(leafFieldsOf(event)).toString('hex') !== event.hash) {
-    return 'its content was changed after it was recorded (it no longer matches its hash)';
+  if (event.hash === null) return { ok: false, problem: 'it is not in the Merkle tree yet' };
+  const leaf = leafHashOf(leafFieldsOf(event));
+  if (leaf.toString('hex') !== event.hash) {
+    return {
+      ok: false,
+      problem: 'its content was changed after it was recorded (it no longer matches its hash)',
+    };
   }
-  return undefined;
+  return { ok: true, leaf };
+}
+
+/** What is wrong with one event on its own, if anything (see checkEvent). */
+export function eventProblem(event: AuditEvent): string | undefined {
+  const check = checkEvent(event);
+  return check.ok ? undefined : check.problem;
 }

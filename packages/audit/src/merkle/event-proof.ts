@@ -2,7 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import type { AuditEvent } from '../event';
 import { type Checkpoint, checkpointSchema, verifyCheckpointSignature } from './checkpoint';
-import { eventProblem } from './event-leaf';
+import { checkEvent } from './event-leaf';
 import type { VerifyReport } from './offline-verify';
 import { rootFromInclusionProof } from './verify';
 
@@ -17,7 +17,7 @@ export interface EventProofBundle {
 // The event's own fields are not checked one by one: the verifier recomputes its hash
 // from them, so anything missing or altered fails verification anyway.
 export const eventProofBundleSchema = z.object({
-  event: z.looseObject({ seq: z.number().int().nonnegative(), hash: z.string() }),
+  event: z.looseObject({ seq: z.number().int().nonnegative(), hash: z.string().nullable() }),
   checkpoint: checkpointSchema,
   proof: z.array(z.base64()),
 }) as unknown as z.ZodType<EventProofBundle>;
@@ -34,12 +34,14 @@ export function verifyEventProof(
   if (!verifyCheckpointSignature(checkpoint, publicKey)) {
     return { ok: false, seq: null, reason: 'the checkpoint is not signed by this public key' };
   }
-  const problem = eventProblem(event);
-  if (problem) return { ok: false, seq: event.seq, reason: `event ${event.seq}: ${problem}` };
+  const check = checkEvent(event);
+  if (!check.ok) {
+    return { ok: false, seq: event.seq, reason: `event ${event.seq}: ${check.problem}` };
+  }
   const root = rootFromInclusionProof(
     event.seq,
     checkpoint.treeSize,
-    Buffer.from(event.hash, 'hex'),
+    check.leaf,
     proof.map((p) => Buffer.from(p, 'base64')),
   );
   if (root?.toString('base64') !== checkpoint.rootHash) {

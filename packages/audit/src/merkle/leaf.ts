@@ -43,32 +43,16 @@ const str = (value: string | null) => (value === null ? 'null' : JSON.stringify(
 const json = (value: object | null) => (value === null ? 'null' : (canonicalize(value) as string));
 
 /**
- * RFC 8785 (JCS) canonical JSON of a leaf, without its closing `"seq":N}`. The keys are
- * written in JCS order (UTF-16 code units: `_v` first, `seq` last) and every value as
- * JCS serialises it: strings and numbers as ECMAScript's JSON.stringify does, nested
- * objects through the `canonicalize` package. Ending on `seq` lets an append hash all
- * but the last bytes before it takes the log's lock.
+ * RFC 8785 (JCS) canonical JSON of a leaf, as a verifier in any language can rebuild it.
+ * The keys are written in JCS order (UTF-16 code units: `_v` first, `seq` last) and
+ * every value as JCS serialises it: strings and numbers as ECMAScript's JSON.stringify
+ * does, nested objects through the `canonicalize` package. packages/db builds the same
+ * text in SQL from stored rows (leaf-rows.ts); a test holds the two to the same bytes.
  */
-export function leafPrefix(f: Omit<LeafFields, 'seq'>): string {
-  return `{"_v":1,"action":${str(f.action)},"actorId":${str(f.actorId)},"actorType":${str(f.actorType)},"changes":${json(f.changes)},"createdAt":${str(f.createdAt)},"id":${str(f.id)},"metadata":${json(f.metadata)},"outcome":${str(f.outcome)},"piiDigest":${str(f.piiDigest)},"requestId":${str(f.requestId)},"resourceId":${str(f.resourceId)},"resourceType":${str(f.resourceType)},"seq":`;
-}
-
-const seqSuffix = (seq: number) => `${seq}}`;
-
-/** The canonical bytes of a leaf, as a verifier in any language can rebuild them. */
-export function leafBytes(fields: LeafFields): string {
-  return leafPrefix(fields) + seqSuffix(fields.seq);
+export function leafBytes(f: LeafFields): string {
+  return `{"_v":1,"action":${str(f.action)},"actorId":${str(f.actorId)},"actorType":${str(f.actorType)},"changes":${json(f.changes)},"createdAt":${str(f.createdAt)},"id":${str(f.id)},"metadata":${json(f.metadata)},"outcome":${str(f.outcome)},"piiDigest":${str(f.piiDigest)},"requestId":${str(f.requestId)},"resourceId":${str(f.resourceId)},"resourceType":${str(f.resourceType)},"seq":${f.seq}}`;
 }
 
 export function leafHashOf(fields: LeafFields): Hash {
   return leafHash(leafBytes(fields));
-}
-
-/**
- * A leaf serialised up to its position; `finish` adds the seq once it is known and
- * hashes. The serialisation (the costly part) happens outside the log's lock.
- */
-export function draftLeaf(fields: Omit<LeafFields, 'seq'>) {
-  const prefix = leafPrefix(fields);
-  return { finish: (seq: number): Hash => leafHash(prefix + seqSuffix(seq)) };
 }

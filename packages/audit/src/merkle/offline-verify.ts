@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { AuditEvent } from '../event';
 import { type Checkpoint, verifyCheckpointSignature } from './checkpoint';
-import { eventProblem } from './event-leaf';
+import { checkEvent } from './event-leaf';
 import { Frontier } from './frontier';
 
 export type VerifyReport =
@@ -35,9 +35,11 @@ export function verifyExport(
         reason: `event ${frontier.size} is missing (an export must hold every event from 0 to ${checkpoint.treeSize - 1}; use an unfiltered export)`,
       };
     }
-    const problem = eventProblem(event);
-    if (problem) return { ok: false, seq: event.seq, reason: `event ${event.seq}: ${problem}` };
-    frontier.push(Buffer.from(event.hash, 'hex'));
+    const check = checkEvent(event);
+    if (!check.ok) {
+      return { ok: false, seq: event.seq, reason: `event ${event.seq}: ${check.problem}` };
+    }
+    frontier.push(check.leaf);
   }
   if (frontier.size < checkpoint.treeSize) {
     return {

@@ -1,0 +1,53 @@
+import type { Database } from './database';
+import { integrate } from './integrate';
+import { IntegrationWorker } from './integration-worker';
+
+/**
+ * Keeps the Merkle tree caught up with the log in the background. Appends ask for
+ * integration once they commit and do not wait for it; whatever needs the tree current
+ * (a checkpoint, verification, shutdown) awaits `catchUp()`. Requests that arrive while
+ * a pass runs are served together by one more pass after it. On PostgreSQL the work runs
+ * in a worker thread with its own connection; embedded PGlite lives on the main thread,
+ * so there it runs in place.
+ */
+export class BackgroundIntegrator {
+  private running: Promise<number> | undefined;
+  private queued: Promise<number> | undefined;
+  private readonly worker: IntegrationWorker | undefined;
+
+  constructor(
+    private readonly db: Pick<Database, 'raw' | 'url'>,
+    private readonly onError: (error: unknown) => void,
+  ) {
+    this.worker = db.url ? new IntegrationWorker(db.url) : undefined;
+  }
+
+  /** Integrates every event committed before the call; resolves with the tree's size. */
+  catchUp(): Promise<number> {
+    if (!this.running) {
+      const pass = this.worker ? this.worker.integrate() : integrate(this.db.raw);
+      this.running = pass.finally(() => {
+        this.running = undefined;
+      });
+      return this.running;
+    }
+    this.queued ??= this.running
+      .catch(() => {})
+      .then(() => {
+        this.queued = undefined;
+        return this.catchUp();
+      });
+    return this.queued;
+  }
+
+  /** Asks for integration without waiting; a failure is reported and retried next time. */
+  request(): void {
+    this.catchUp().catch(this.onError);
+  }
+
+  /** Catches up a last time, then stops the worker. */
+  async close(): Promise<void> {
+    await this.catchUp().catch(this.onError);
+    await this.worker?.close();
+  }
+}

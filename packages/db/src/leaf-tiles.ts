@@ -1,0 +1,78 @@
+import { HASH_BYTES, type Hash } from '@auditlog/audit';
+import type { PrismaClient } from './generated/prisma/client';
+import type { RawConnection } from './raw-sql';
+
+/** Leaf hashes are stored 256 to a row (LeafTile), the last tile growing. */
+export const TILE_LEAVES = 256;
+
+/** Stored leaf hashes, by the tile that holds them. */
+export class LeafHashes {
+  constructor(private readonly tiles: Map<number, Uint8Array>) {}
+
+  /** The stored hash of event `seq`, or undefined when none is stored. */
+  get(seq: number): Hash | undefined {
+    const tile = this.tiles.get(Math.floor(seq / TILE_LEAVES));
+    const offset = (seq % TILE_LEAVES) * HASH_BYTES;
+    if (!tile || offset + HASH_BYTES > tile.length) return undefined;
+    return Buffer.from(tile.buffer, tile.byteOffset + offset, HASH_BYTES);
+  }
+}
+
+type TileRow = { tile: bigint; hashes: Uint8Array };
+const byTile = (rows: TileRow[]) =>
+  new LeafHashes(new Map(rows.map((r) => [Number(r.tile), r.hashes])));
+
+/** The stored hashes of events `from` to `to` - 1. */
+export async function readLeafHashes(
+  db: Pick<PrismaClient, '$queryRaw'>,
+  from: number,
+  to: number,
+): Promise<LeafHashes> {
+  return byTile(
+    await db.$queryRaw<TileRow[]>`
+    SELECT tile, hashes FROM "LeafTile"
+    WHERE tile >= ${Math.floor(from / TILE_LEAVES)} AND tile <= ${Math.floor((to - 1) / TILE_LEAVES)}`,
+  );
+}
+
+/** The stored hashes of the given events, wherever they lie. */
+export async function readLeafHashesOf(
+  db: Pick<PrismaClient, '$queryRaw'>,
+  seqs: number[],
+): Promise<LeafHashes> {
+  const tiles = [...new Set(seqs.map((seq) => BigInt(Math.floor(seq / TILE_LEAVES))))];
+  return byTile(
+    await db.$queryRaw<TileRow[]>`
+    SELECT tile, hashes FROM "LeafTile" WHERE tile = ANY(${tiles}::bigint[])`,
+  );
+}
+
+/**
+ * Stores the hashes of events `first`, `first` + 1, ... Only the first tile can exist
+ * already (partly filled): it is extended, which the table's trigger permits. The hashes
+ * travel as one bytea, cut into tiles by PostgreSQL.
+ */
+export async function appendLeafHashes(
+  conn: RawConnection,
+  first: number,
+  hashes: Hash[],
+): Promise<void> {
+  const tiles: number[] = [];
+  const starts: number[] = [];
+  const counts: number[] = [];
+  for (let i = 0; i < hashes.length; ) {
+    const tile = Math.floor((first + i) / TILE_LEAVES);
+    const end = Math.min(hashes.length, (tile + 1) * TILE_LEAVES - first);
+    tiles.push(tile);
+    starts.push(i);
+    counts.push(end - i);
+    i = end;
+  }
+  await conn.query(
+    `INSERT INTO "LeafTile" AS t (tile, hashes)
+     SELECT tile, substring($4::bytea FROM start * ${HASH_BYTES} + 1 FOR count * ${HASH_BYTES})
+     FROM unnest($1::bigint[], $2::int[], $3::int[]) AS x(tile, start, count)
+     ON CONFLICT (tile) DO UPDATE SET hashes = t.hashes || EXCLUDED.hashes`,
+    [tiles, starts, counts, Buffer.concat(hashes)],
+  );
+}

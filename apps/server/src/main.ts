@@ -21,7 +21,15 @@ async function main(): Promise<void> {
   const signing = await loadSigningKey(config);
   const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
   await migrate(db.raw);
-  const store = new AuditStore(db);
+  // Integration failures are retried by the next append; until the HTTP server (and its
+  // logger) exists they go to stderr.
+  let log: { error(details: object, message: string): void } | undefined;
+  const store = new AuditStore(db, {
+    onIntegrationError: (err) =>
+      log
+        ? log.error({ err }, 'integrating events into the Merkle tree failed')
+        : console.error('Integrating events into the Merkle tree failed:', err),
+  });
   if (config.DEMO_DATA) {
     const seeded = await seedDemoData(store);
     if (seeded > 0) console.log(`Seeded ${seeded} demo events.`);
@@ -38,6 +46,7 @@ async function main(): Promise<void> {
     trustProxyHops: config.TRUST_PROXY_HOPS,
     cookieSecure: config.COOKIE_SECURE,
   });
+  log = app.log;
 
   const timer =
     config.CHECKPOINT_INTERVAL_SECONDS > 0

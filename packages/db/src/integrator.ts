@@ -13,7 +13,7 @@ import { IntegrationWorker } from './integration-worker';
 export class BackgroundIntegrator {
   private running: Promise<number> | undefined;
   private queued: Promise<number> | undefined;
-  private readonly worker: IntegrationWorker | undefined;
+  private worker: IntegrationWorker | undefined;
 
   constructor(
     private readonly db: Pick<Database, 'raw' | 'url'>,
@@ -45,9 +45,11 @@ export class BackgroundIntegrator {
     this.catchUp().catch(this.onError);
   }
 
-  /** Catches up a last time, then stops the worker. */
+  /** Catches up a last time, then stops the worker; later catch-ups run in place. */
   async close(): Promise<void> {
     await this.catchUp().catch(this.onError);
-    await this.worker?.close();
+    const worker = this.worker;
+    this.worker = undefined;
+    await worker?.close();
   }
 }

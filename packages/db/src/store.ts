@@ -9,7 +9,7 @@ import { GroupCommitter } from './group-commit';
 import { BackgroundIntegrator } from './integrator';
 import { consistencyProofFor, inclusionProofFor } from './proofs';
 import { type EventPage, type Order, queryEvents, scanEvents } from './query';
-import { type VerifyOptions, verifyLog } from './verify-log';
+import { type VerificationResult, type VerifyOptions, verifyLog } from './verify-log';
 
 export interface AuditStoreOptions {
   /**
@@ -96,10 +96,26 @@ export class AuditStore {
     return consistencyProofFor(this.db.prisma, oldSize, newSize);
   }
 
-  /** Verifies the tree as far as it reaches once every event committed so far is in it. */
-  async verify(options?: VerifyOptions) {
-    await this.integrated();
-    return verifyLog(this.db, options);
+  /**
+   * Verifies the tree once every event committed so far is in it. When some cannot be
+   * added (the log was damaged before they were hashed), the tree is still verified as far
+   * as it reaches, and the events left out are the problem reported.
+   */
+  async verify(options?: VerifyOptions): Promise<VerificationResult> {
+    const integration = await this.integrated().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    const result = await verifyLog(this.db, options);
+    if (!result.ok || integration === undefined) return result;
+    return {
+      ...result,
+      ok: false,
+      problem: {
+        seq: result.treeSize,
+        reason: integration instanceof Error ? integration.message : String(integration),
+      },
+    };
   }
 
   erasePerson(actor: string) {

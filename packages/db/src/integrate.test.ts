@@ -1,0 +1,62 @@
+import { auditEntrySchema } from '@auditlog/audit';
+import { describe, expect, it } from 'vitest';
+import { appendBatch, prepareEntries } from './append';
+import { AuditStore } from './store';
+import { TEST_DRIVERS } from './test-databases';
+import { useTestStore } from './test-store';
+
+const entries = (count: number, from = 0) =>
+  Array.from({ length: count }, (_, i) =>
+    auditEntrySchema.parse({
+      actorId: `usr_${from + i}`,
+      actorEmail: `u${from + i}@example.com`,
+      action: 'document.updated',
+      metadata: { i: from + i },
+      ip: '192.0.2.1',
+    }),
+  );
+
+describe.each(TEST_DRIVERS)('the background integrator on %s', (driver) => {
+  const t = useTestStore(driver);
+
+  it('takes in what a process committed before it crashed', async () => {
+    await t.store.append(entries(300));
+    // Committed and numbered, as by a process that died before integrating.
+    await appendBatch(t.db.prisma, prepareEntries(entries(200, 300)), new Set());
+    expect(await t.store.size()).toBe(500);
+
+    const restarted = new AuditStore(t.db);
+    expect(await restarted.integrated()).toBe(500);
+    expect(await restarted.treeSize()).toBe(500);
+    expect(await restarted.verify()).toMatchObject({ ok: true, checked: 500 });
+    const [event] = (await restarted.query({ actor: 'usr_450' }, { limit: 1 })).events;
+    expect(event?.hash).toMatch(/^[0-9a-f]{64}$/);
+    await restarted.close();
+  });
+
+  it('stops at a missing event, and verify() names it', async () => {
+    await appendBatch(t.db.prisma, prepareEntries(entries(10, 500)), new Set());
+    await t.db.raw.withConnection((c) =>
+      c.exec(`SET session_replication_role = replica;
+        DELETE FROM "AuditLog" WHERE seq = 503; SET session_replication_role = origin;`),
+    );
+    await expect(t.store.integrated()).rejects.toThrow(/event 503 is missing/);
+    expect(await t.store.treeSize()).toBe(500);
+    expect(await t.store.verify()).toMatchObject({
+      ok: false,
+      treeSize: 500,
+      problem: { seq: 500, reason: expect.stringMatching(/event 503 is missing/) },
+    });
+  });
+
+  it('refuses to rewrite a stored leaf hash', async () => {
+    await expect(
+      t.db.raw.withConnection((c) =>
+        c.query(`UPDATE "LeafTile" SET hashes = substring(hashes FROM 33) WHERE tile = 0`),
+      ),
+    ).rejects.toThrow(/append-only/);
+    await expect(
+      t.db.raw.withConnection((c) => c.query(`DELETE FROM "LeafTile" WHERE tile = 0`)),
+    ).rejects.toThrow(/append-only/);
+  });
+});

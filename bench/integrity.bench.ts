@@ -48,8 +48,11 @@ async function ingest(driver: TestDriver) {
     // The baseline goes through the same group commit as the store.
     const plain = new GroupCommitter((b: AuditEntry[]) => appendPlain(plainDb.prisma, b), 5000);
     const rows = benchEntries(INGEST_EVENTS);
-    let hashedSeconds = 0;
     let plainSeconds = 0;
+    // Until the appends return (what callers wait for), and until the Merkle tree holds
+    // every event (the background integration included).
+    let acceptedSeconds = 0;
+    let integratedSeconds = 0;
     const rounds = 10;
     const perRound = INGEST_EVENTS / rounds;
     for (let r = 0; r < rounds; r++) {
@@ -65,20 +68,22 @@ async function ingest(driver: TestDriver) {
         plainSeconds += await seconds(() => run((b) => plain.submit(b)));
       };
       const timeHashed = async () => {
-        hashedSeconds += await seconds(async () => {
-          await run((b) => store.append(b));
-          await store.integrated();
-        });
+        const start = performance.now();
+        await run((b) => store.append(b));
+        acceptedSeconds += (performance.now() - start) / 1000;
+        await store.integrated();
+        integratedSeconds += (performance.now() - start) / 1000;
       };
       // Whichever runs second meets the database still busy with the first one's
       // aftermath (WAL writing, autovacuum of the new rows): take turns.
       for (const time of r % 2 ? [timePlain, timeHashed] : [timeHashed, timePlain]) await time();
     }
+    const cost = (s: number) => `${((1 - plainSeconds / s) * 100).toFixed(1)}%`;
     line(
       `${driver.padEnd(8)} ingest ${label.padEnd(22)}`,
-      `without hashing ${rate(INGEST_EVENTS, plainSeconds).padStart(12)}`,
-      `with ${rate(INGEST_EVENTS, hashedSeconds).padStart(12)}`,
-      `cost ${((1 - plainSeconds / hashedSeconds) * 100).toFixed(1)}% of throughput`,
+      `without hashing ${rate(INGEST_EVENTS, plainSeconds).padStart(10)}`,
+      `with: accepted ${rate(INGEST_EVENTS, acceptedSeconds).padStart(10)} (cost ${cost(acceptedSeconds)})`,
+      `in the tree ${rate(INGEST_EVENTS, integratedSeconds).padStart(10)} (cost ${cost(integratedSeconds)})`,
     );
     await store.close();
     await plain.close();

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { type AuditEntry, newEventId, uuid7Time } from '@auditlog/audit';
+import { type AuditEntry, newEventId, SALT_BYTES, uuid7Time } from '@auditlog/audit';
+import type { CommittedBatch } from './committed-events';
 import type { PrismaClient } from './generated/prisma/client';
 import { ensurePartitions } from './partitions';
 
@@ -29,8 +30,6 @@ export function prepareEntries(entries: AuditEntry[]): PreparedEntry[] {
   });
 }
 
-const SALT_BYTES = 16;
-
 const jsonOrNull = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
 
 /**
@@ -39,14 +38,16 @@ const jsonOrNull = (value: unknown) => (value === undefined ? null : JSON.string
  * unnest()ed arrays. Each event gets a fresh random salt for its personal-data digest
  * (all of them cut from one random buffer: PostgreSQL's gen_random_uuid() per row costs
  * several percent of the append). Hashing happens afterwards, off this path, in the
- * integrator.
+ * integrator, which `onCommitted` hands the committed events to.
  */
 export async function appendBatch(
   prisma: PrismaClient,
   entries: PreparedEntry[],
   knownPartitions: Set<string>,
+  onCommitted?: (batch: CommittedBatch) => void,
 ): Promise<AppendResult[]> {
-  return prisma.$transaction(
+  let committed: CommittedBatch | undefined;
+  const results = await prisma.$transaction(
     async (tx) => {
       const [head] = await tx.$queryRaw<{ size: bigint }[]>`
         SELECT size FROM "LogHead" WHERE id = 1 FOR UPDATE`;
@@ -77,6 +78,7 @@ export async function appendBatch(
         fresh.map((e) => e.createdAt),
         knownPartitions,
       );
+      const salts = randomBytes(SALT_BYTES * fresh.length);
       await tx.$executeRaw`
         INSERT INTO "AuditLog" ("id", "seq", "createdAt", "actorId", "actorEmail", "actorType",
           "action", "outcome", "resourceType", "resourceId", "metadata", "changes", "ip",
@@ -84,7 +86,7 @@ export async function appendBatch(
         SELECT id, ${head.size}::bigint + ord - 1, "createdAt", "actorId", "actorEmail",
           "actorType"::"ActorType", action, outcome::"Outcome", "resourceType", "resourceId",
           metadata::jsonb, changes::jsonb, ip, "userAgent", "requestId",
-          substring(${randomBytes(SALT_BYTES * fresh.length)}::bytea FROM (ord::int - 1) * ${SALT_BYTES} + 1 FOR ${SALT_BYTES})
+          substring(${salts}::bytea FROM (ord::int - 1) * ${SALT_BYTES} + 1 FOR ${SALT_BYTES})
         FROM unnest(
           ${fresh.map((e) => e.id)}::uuid[],
           ${fresh.map((e) => e.createdAt)}::timestamptz[],
@@ -104,10 +106,18 @@ export async function appendBatch(
           outcome, "resourceType", "resourceId", metadata, changes, ip, "userAgent",
           "requestId", ord)`;
       await tx.$executeRaw`UPDATE "LogHead" SET size = ${BigInt(size)} WHERE id = 1`;
+      committed = {
+        first: Number(head.size),
+        ids: fresh.map((e) => e.id),
+        entries: fresh.map((e) => e.entry),
+        salts,
+      };
       return results;
     },
     { maxWait: 10_000, timeout: 60_000 },
   );
+  if (committed) onCommitted?.(committed);
+  return results;
 }
 
 async function findStored(

@@ -1,4 +1,5 @@
 import { type CompleteNode, Frontier, HASH_BYTES, type Hash } from '@auditlog/audit';
+import type { CommittedEvents } from './committed-events';
 import { leafHashOfRow, readLeafRows } from './leaf-rows';
 import { appendLeafHashes } from './leaf-tiles';
 import { STORED_LEVEL_STEP } from './merkle-nodes';
@@ -10,22 +11,29 @@ const PASS_EVENTS = 20_000;
 export class IntegrationError extends Error {}
 
 /**
- * Extends the Merkle tree over events that are committed but not yet in it, reading them
- * back as stored: the tree commits to exactly what the database holds. Takes the
+ * Extends the Merkle tree over events that are committed but not yet in it: those this
+ * process committed and still holds are hashed from memory, any others (another
+ * process's, or left by a crash) are read back from the database. Takes the
  * TreeHead row lock, so integrators in several processes take turns, and appends (which
  * lock LogHead) never wait for it. Returns the tree's size afterwards.
  *
  * Written against the plain driver rather than Prisma so that it can run in a worker
  * thread with a connection of its own (integrate-worker.ts).
  */
-export async function integrate(sql: RawSql): Promise<number> {
+export async function integrate(sql: RawSql, held: CommittedEvents): Promise<number> {
   for (;;) {
-    const { size, done } = await sql.transaction(integratePass);
+    const { size, done } = await sql.transaction((conn) => integratePass(conn, held));
     if (done) return size;
   }
 }
 
-async function integratePass(conn: RawConnection): Promise<{ size: number; done: boolean }> {
+/** Events read back from the database at a time, when this process does not hold them. */
+const READ_EVENTS = 2000;
+
+async function integratePass(
+  conn: RawConnection,
+  held: CommittedEvents,
+): Promise<{ size: number; done: boolean }> {
   // The tree is derived from committed events: a pass lost in a crash is simply redone,
   // so its commit need not wait for the WAL flush that appends wait for.
   await conn.exec('SET LOCAL synchronous_commit = off');
@@ -43,20 +51,30 @@ async function integratePass(conn: RawConnection): Promise<{ size: number; done:
   const frontier = Frontier.decode(from, tree.frontier);
   const hashes: Hash[] = [];
   const nodes: CompleteNode[] = [];
-  for (const row of await readLeafRows(conn, from, to)) {
-    if (row.seq !== frontier.size) break;
-    const leaf = leafHashOfRow(row);
+  const add = (leaf: Hash) => {
     hashes.push(leaf);
     frontier.push(leaf, (node) => {
       if (node.level % STORED_LEVEL_STEP === 0) nodes.push(node);
     });
-  }
-  if (frontier.size !== to) {
-    // Appends number events without gaps under a lock, so this is damage, not a race:
-    // the tree stays as it is, and verify() reports the event.
-    throw new IntegrationError(
-      `cannot extend the Merkle tree: event ${frontier.size} is missing or stored twice`,
-    );
+  };
+  while (frontier.size < to) {
+    const leaf = held.leafOf(frontier.size);
+    if (leaf) {
+      add(leaf);
+      continue;
+    }
+    const start = frontier.size;
+    for (const row of await readLeafRows(conn, start, Math.min(to, start + READ_EVENTS))) {
+      if (row.seq !== frontier.size) break;
+      add(leafHashOfRow(row));
+    }
+    if (frontier.size === start) {
+      // Appends number events without gaps under a lock, so this is damage, not a race:
+      // the tree stays as it is, and verify() reports the event.
+      throw new IntegrationError(
+        `cannot extend the Merkle tree: event ${start} is missing or stored twice`,
+      );
+    }
   }
   await appendLeafHashes(conn, from, hashes);
   if (nodes.length > 0) {

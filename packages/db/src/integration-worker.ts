@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { CommittedBatch } from './committed-events';
 import { IntegrationError } from './integrate';
 
 // The worker's source is TypeScript, like the rest of this package, and a worker thread
@@ -20,6 +21,11 @@ export class IntegrationWorker {
   private worker: Worker | undefined;
 
   constructor(private readonly url: string) {}
+
+  /** Hands the worker events just committed, to hash without reading them back. */
+  add(batch: CommittedBatch): void {
+    this.start().postMessage(batch);
+  }
 
   /** Asks the worker to catch up; resolves with the tree's size. */
   integrate(): Promise<number> {

@@ -1,3 +1,4 @@
+import { type CommittedBatch, CommittedEvents } from './committed-events';
 import type { Database } from './database';
 import { integrate } from './integrate';
 import { IntegrationWorker } from './integration-worker';
@@ -14,6 +15,8 @@ export class BackgroundIntegrator {
   private running: Promise<number> | undefined;
   private queued: Promise<number> | undefined;
   private worker: IntegrationWorker | undefined;
+  /** What this process committed, when integration runs in place. */
+  private readonly held = new CommittedEvents();
 
   constructor(
     private readonly db: Pick<Database, 'raw' | 'url'>,
@@ -25,7 +28,7 @@ export class BackgroundIntegrator {
   /** Integrates every event committed before the call; resolves with the tree's size. */
   catchUp(): Promise<number> {
     if (!this.running) {
-      const pass = this.worker ? this.worker.integrate() : integrate(this.db.raw);
+      const pass = this.worker ? this.worker.integrate() : integrate(this.db.raw, this.held);
       this.running = pass.finally(() => {
         this.running = undefined;
       });
@@ -38,6 +41,12 @@ export class BackgroundIntegrator {
         return this.catchUp();
       });
     return this.queued;
+  }
+
+  /** Hears of events this process committed (before `request`, so they are at hand). */
+  committed(batch: CommittedBatch): void {
+    if (this.worker) this.worker.add(batch);
+    else this.held.add(batch);
   }
 
   /** Asks for integration without waiting; a failure is reported and retried next time. */

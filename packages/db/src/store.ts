@@ -34,7 +34,10 @@ export class AuditStore {
     options: AuditStoreOptions = {},
   ) {
     this.committer = new GroupCommitter(
-      (entries) => appendBatch(db.prisma, entries, this.knownPartitions),
+      (entries) =>
+        appendBatch(db.prisma, entries, this.knownPartitions, (batch) =>
+          this.integrator.committed(batch),
+        ),
       // Larger batches stop paying off well before this, and it bounds one transaction.
       LIMITS.batch * 5,
     );

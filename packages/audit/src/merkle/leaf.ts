@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { JsonObject } from '../json-value';
 import { type Hash, leafHash } from './hash';
@@ -28,6 +28,9 @@ export interface PersonalData {
   userAgent: string | null;
 }
 
+/** Bytes of random salt per event. */
+export const SALT_BYTES = 16;
+
 /**
  * SHA-256(salt || [actorEmail, ip, userAgent] as JSON). Erasing a person deletes the
  * data and the salt; the digest stays, so the leaf and every proof through it still
@@ -36,7 +39,10 @@ export interface PersonalData {
 export function piiDigest(salt: Uint8Array, pii: PersonalData): Buffer {
   // A JSON array of strings and nulls is already in RFC 8785 canonical form.
   const encoded = JSON.stringify([pii.actorEmail, pii.ip ?? null, pii.userAgent ?? null]);
-  return createHash('sha256').update(salt).update(encoded).digest();
+  const input = Buffer.allocUnsafe(salt.length + Buffer.byteLength(encoded));
+  input.set(salt, 0);
+  input.write(encoded, salt.length);
+  return hash('sha256', input, 'buffer');
 }
 
 const str = (value: string | null) => (value === null ? 'null' : JSON.stringify(value));

@@ -1,6 +1,7 @@
 import { type AuditEvent, type JsonObject, piiDigest } from '@auditlog/audit';
 import type { AuditLog, PrismaClient } from './generated/prisma/client';
 import { readLeafHashesOf } from './leaf-tiles';
+import { prismaQueryable } from './raw-sql';
 
 /** A stored row as the API and exports present it, with its leaf hash once integrated. */
 export function toAuditEvent(row: AuditLog, hash: Buffer | undefined): AuditEvent {
@@ -37,12 +38,12 @@ export function toAuditEvent(row: AuditLog, hash: Buffer | undefined): AuditEven
 
 /** Rows as events, with the leaf hashes of those in the tree (one query for all). */
 export async function withLeafHashes(
-  prisma: Pick<PrismaClient, '$queryRaw'>,
+  prisma: Pick<PrismaClient, '$queryRawUnsafe'>,
   rows: AuditLog[],
 ): Promise<AuditEvent[]> {
   if (rows.length === 0) return [];
   const leaves = await readLeafHashesOf(
-    prisma,
+    prismaQueryable(prisma),
     rows.map((r) => Number(r.seq)),
   );
   return rows.map((row) => toAuditEvent(row, leaves.get(Number(row.seq))));

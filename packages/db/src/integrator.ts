@@ -1,7 +1,7 @@
 import { type CommittedBatch, CommittedEvents } from './committed-events';
 import type { Database } from './database';
+import { DbWorker } from './db-worker';
 import { integrate } from './integrate';
-import { IntegrationWorker } from './integration-worker';
 
 /**
  * Keeps the Merkle tree caught up with the log in the background. Appends ask for
@@ -14,7 +14,7 @@ import { IntegrationWorker } from './integration-worker';
 export class BackgroundIntegrator {
   private running: Promise<number> | undefined;
   private queued: Promise<number> | undefined;
-  private worker: IntegrationWorker | undefined;
+  private worker: DbWorker | undefined;
   /** What this process committed, when integration runs in place. */
   private readonly held = new CommittedEvents();
 
@@ -22,7 +22,7 @@ export class BackgroundIntegrator {
     private readonly db: Pick<Database, 'raw' | 'url'>,
     private readonly onError: (error: unknown) => void,
   ) {
-    this.worker = db.url ? new IntegrationWorker(db.url) : undefined;
+    this.worker = db.url ? new DbWorker(db.url) : undefined;
   }
 
   /** Integrates every event committed before the call; resolves with the tree's size. */
@@ -45,7 +45,7 @@ export class BackgroundIntegrator {
 
   /** Hears of events this process committed (before `request`, so they are at hand). */
   committed(batch: CommittedBatch): void {
-    if (this.worker) this.worker.add(batch);
+    if (this.worker) this.worker.committed(batch);
     else this.held.add(batch);
   }
 

@@ -1,6 +1,5 @@
 import { HASH_BYTES, type Hash } from '@auditlog/audit';
-import type { PrismaClient } from './generated/prisma/client';
-import type { RawConnection } from './raw-sql';
+import type { Queryable, RawConnection } from './raw-sql';
 
 /** Leaf hashes are stored 256 to a row (LeafTile), the last tile growing. */
 export const TILE_LEAVES = 256;
@@ -18,32 +17,27 @@ export class LeafHashes {
   }
 }
 
-type TileRow = { tile: bigint; hashes: Uint8Array };
-const byTile = (rows: TileRow[]) =>
-  new LeafHashes(new Map(rows.map((r) => [Number(r.tile), r.hashes])));
+type TileRow = { tile: number; hashes: Uint8Array };
+const byTile = (rows: TileRow[]) => new LeafHashes(new Map(rows.map((r) => [r.tile, r.hashes])));
 
 /** The stored hashes of events `from` to `to` - 1. */
-export async function readLeafHashes(
-  db: Pick<PrismaClient, '$queryRaw'>,
-  from: number,
-  to: number,
-): Promise<LeafHashes> {
+export async function readLeafHashes(db: Queryable, from: number, to: number): Promise<LeafHashes> {
   return byTile(
-    await db.$queryRaw<TileRow[]>`
-    SELECT tile, hashes FROM "LeafTile"
-    WHERE tile >= ${Math.floor(from / TILE_LEAVES)} AND tile <= ${Math.floor((to - 1) / TILE_LEAVES)}`,
+    await db.query<TileRow>(
+      'SELECT tile::float8 AS tile, hashes FROM "LeafTile" WHERE tile >= $1 AND tile <= $2',
+      [Math.floor(from / TILE_LEAVES), Math.floor((to - 1) / TILE_LEAVES)],
+    ),
   );
 }
 
 /** The stored hashes of the given events, wherever they lie. */
-export async function readLeafHashesOf(
-  db: Pick<PrismaClient, '$queryRaw'>,
-  seqs: number[],
-): Promise<LeafHashes> {
-  const tiles = [...new Set(seqs.map((seq) => BigInt(Math.floor(seq / TILE_LEAVES))))];
+export async function readLeafHashesOf(db: Queryable, seqs: number[]): Promise<LeafHashes> {
+  const tiles = [...new Set(seqs.map((seq) => Math.floor(seq / TILE_LEAVES)))];
   return byTile(
-    await db.$queryRaw<TileRow[]>`
-    SELECT tile, hashes FROM "LeafTile" WHERE tile = ANY(${tiles}::bigint[])`,
+    await db.query<TileRow>(
+      'SELECT tile::float8 AS tile, hashes FROM "LeafTile" WHERE tile = ANY($1::bigint[])',
+      [tiles],
+    ),
   );
 }
 

@@ -9,6 +9,7 @@ import {
 } from '@auditlog/audit';
 import type { PrismaClient } from './generated/prisma/client';
 import { readLeafHashes } from './leaf-tiles';
+import { prismaQueryable } from './raw-sql';
 
 /**
  * Complete subtrees are stored at every eighth level (MerkleNode), leaves in tiles of
@@ -16,7 +17,7 @@ import { readLeafHashes } from './leaf-tiles';
  */
 export const STORED_LEVEL_STEP = 8;
 
-type Db = Pick<PrismaClient, '$queryRaw'>;
+type Db = Pick<PrismaClient, '$queryRaw' | '$queryRawUnsafe'>;
 
 const storedLevelBelow = (level: number) => level - (level % STORED_LEVEL_STEP);
 
@@ -27,7 +28,7 @@ async function loadLayer(db: Db, level: number, ranges: Range[]): Promise<Layer>
   const layer: Layer = new Map();
   for (const [from, to] of mergeRanges(ranges)) {
     if (level === 0) {
-      const leaves = await readLeafHashes(db, from, to);
+      const leaves = await readLeafHashes(prismaQueryable(db), from, to);
       for (let seq = from; seq < to; seq++) {
         const hash = leaves.get(seq);
         if (hash) layer.set(seq, hash);

@@ -1,5 +1,6 @@
 import type { PGlite } from '@electric-sql/pglite';
 import type pg from 'pg';
+import type { PrismaClient } from './generated/prisma/client';
 
 /**
  * The driver beneath Prisma, for what Prisma's raw queries cannot do: run a
@@ -14,9 +15,17 @@ export interface RawSql {
   transaction<T>(fn: (conn: RawConnection) => Promise<T>): Promise<T>;
 }
 
-export interface RawConnection {
+export interface RawConnection extends Queryable {
   exec(script: string): Promise<void>;
+}
+
+/** Whatever runs one parameterised statement: a raw connection, or Prisma. */
+export interface Queryable {
   query<Row>(text: string, params?: unknown[]): Promise<Row[]>;
+}
+
+export function prismaQueryable(prisma: Pick<PrismaClient, '$queryRawUnsafe'>): Queryable {
+  return { query: (text, params = []) => prisma.$queryRawUnsafe(text, ...params) };
 }
 
 export function pgliteRawSql(db: PGlite): RawSql {

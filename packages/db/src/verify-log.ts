@@ -1,9 +1,9 @@
 import type { KeyObject } from 'node:crypto';
-import { Frontier, verifyCheckpointSignature } from '@auditlog/audit';
+import { Frontier, HASH_BYTES, verifyCheckpointSignature } from '@auditlog/audit';
+import { checkPage, type PageCheck } from './check-page';
 import { allCheckpoints } from './checkpoints';
 import type { Database } from './database';
-import { type LeafRow, leafHashOfRow, readLeafRows } from './leaf-rows';
-import { type LeafHashes, readLeafHashes } from './leaf-tiles';
+import { DbWorker } from './db-worker';
 import { STORED_LEVEL_STEP } from './merkle-nodes';
 
 export interface VerificationResult {
@@ -22,7 +22,15 @@ export interface VerifyOptions {
   publicKey?: KeyObject;
   onProgress?: (checked: number, total: number) => void;
   pageSize?: number;
+  /**
+   * Worker threads that read and hash pages of events in parallel (PostgreSQL only).
+   * By default two, once the tree holds 50,000 events; none below that, where starting
+   * them would cost more than they save.
+   */
+  workers?: number;
 }
+
+const PARALLEL_FROM = 50_000;
 
 /**
  * Recomputes the whole tree from the stored events, in seq order, and holds it to
@@ -30,9 +38,13 @@ export interface VerifyOptions {
  * every signed checkpoint, and the tree head. Stops at the first discrepancy and says
  * where it is. Events committed after the tree's head (awaiting integration) are not
  * checked; events numbered beyond the log's head are reported.
+ *
+ * Reading events and hashing them is the bulk of the work: on PostgreSQL it is spread
+ * over worker threads with connections of their own, while this thread folds the leaf
+ * hashes they return into the tree, in order.
  */
 export async function verifyLog(
-  db: Pick<Database, 'prisma' | 'raw'>,
+  db: Pick<Database, 'prisma' | 'raw' | 'url'>,
   options: VerifyOptions = {},
 ): Promise<VerificationResult> {
   const { prisma } = db;
@@ -63,65 +75,74 @@ export async function verifyLog(
     }
   }
 
+  const workerCount = db.url ? (options.workers ?? (total >= PARALLEL_FROM ? 2 : 0)) : 0;
+  const workers = Array.from({ length: workerCount }, () => new DbWorker(db.url as string));
+  const pageSize = options.pageSize ?? 10_000;
+  // Pages are checked ahead of the fold, two per worker (one read while one is hashed),
+  // or one ahead in this thread; they are folded strictly in order.
+  const ahead = Math.max(1, 2 * workers.length);
+  const inFlight: Promise<PageCheck>[] = [];
+  let nextPage = 0;
+  const requestPages = () => {
+    while (inFlight.length < ahead && nextPage < total) {
+      const from = nextPage;
+      const to = Math.min(from + pageSize, total);
+      const worker = workers[(from / pageSize) % workers.length];
+      const check = worker ? worker.check(from, to) : checkPage(db.raw, from, to);
+      // A page checked ahead is dropped when a problem ends the run early; its failure
+      // then has nobody to report to.
+      check.catch(() => {});
+      inFlight.push(check);
+      nextPage = to;
+    }
+  };
+
   let nextCheckpoint = 0;
   let lastGood = 0;
-  const pageSize = options.pageSize ?? 10_000;
-  const page = (from: number) => {
-    const to = Math.min(from + pageSize, total);
-    const read = Promise.all([
-      db.raw.withConnection((conn) => readLeafRows(conn, from, to)),
-      readLeafHashes(prisma, from, to),
-    ]);
-    // A page read ahead is dropped when a problem ends the run early; its failure then
-    // has nobody to report to.
-    read.catch(() => {});
-    return read;
-  };
-  let next = page(0);
-  while (frontier.size < total) {
-    const [rows, leaves] = await next;
-    // Read the next page while this one is hashed: the database and the hashing then
-    // use both cores.
-    const following = frontier.size + pageSize;
-    if (following < total) next = page(following);
-    for (const row of rows) {
-      const expected = frontier.size;
-      if (row.seq < expected)
-        return result({ seq: row.seq, reason: `event ${row.seq} is stored twice` });
-      if (row.seq > expected)
-        return result({ seq: expected, reason: `event ${expected} is missing` });
-      const leaf = leafProblem(row, leaves);
-      if (typeof leaf === 'string')
-        return result({ seq: expected, reason: `event ${expected}: ${leaf}` });
-
-      let nodeProblem: VerificationResult['problem'];
-      frontier.push(leaf, ({ level, index, hash }) => {
-        if (level % STORED_LEVEL_STEP !== 0 || nodeProblem) return;
-        const stored = storedNodes.get(`${level}/${index}`);
-        if (!stored?.equals(hash)) {
-          const first = index * 2 ** level;
-          nodeProblem = {
-            seq: first,
-            reason: `the stored tree node over events ${first}–${first + 2 ** level - 1} ${stored ? 'does not match them: one of them was changed and its hash rewritten' : 'is missing'}`,
-          };
-        }
-      });
-      if (nodeProblem) return result(nodeProblem);
-
-      while (checkpoints[nextCheckpoint]?.treeSize === frontier.size) {
-        const checkpoint = checkpoints[nextCheckpoint++];
-        if (checkpoint && frontier.root().toString('base64') !== checkpoint.rootHash) {
-          return result({
-            seq: lastGood,
-            reason: `the events no longer produce the root signed in the checkpoint of ${checkpoint.treeSize} events (${checkpoint.issuedAt}): an event from ${lastGood} to ${checkpoint.treeSize - 1} was changed and its hash rewritten`,
-          });
-        }
-        lastGood = frontier.size;
+  const foldLeaf = (leaf: Buffer): VerificationResult['problem'] => {
+    let problem: VerificationResult['problem'];
+    frontier.push(leaf, ({ level, index, hash }) => {
+      if (level % STORED_LEVEL_STEP !== 0 || problem) return;
+      const stored = storedNodes.get(`${level}/${index}`);
+      if (!stored?.equals(hash)) {
+        const first = index * 2 ** level;
+        problem = {
+          seq: first,
+          reason: `the stored tree node over events ${first}–${first + 2 ** level - 1} ${stored ? 'does not match them: one of them was changed and its hash rewritten' : 'is missing'}`,
+        };
       }
+    });
+    if (problem) return problem;
+    while (checkpoints[nextCheckpoint]?.treeSize === frontier.size) {
+      const checkpoint = checkpoints[nextCheckpoint++];
+      if (checkpoint && frontier.root().toString('base64') !== checkpoint.rootHash) {
+        return {
+          seq: lastGood,
+          reason: `the events no longer produce the root signed in the checkpoint of ${checkpoint.treeSize} events (${checkpoint.issuedAt}): an event from ${lastGood} to ${checkpoint.treeSize - 1} was changed and its hash rewritten`,
+        };
+      }
+      lastGood = frontier.size;
     }
-    if (rows.length === 0)
-      return result({ seq: frontier.size, reason: `event ${frontier.size} is missing` });
-    options.onProgress?.(frontier.size, total);
+    return undefined;
+  };
+
+  try {
+    requestPages();
+    while (frontier.size < total) {
+      const page = await (inFlight.shift() as Promise<PageCheck>);
+      requestPages();
+      if (!page.ok) return result({ seq: page.seq, reason: page.reason });
+      const { leaves } = page;
+      for (let offset = 0; offset < leaves.length; offset += HASH_BYTES) {
+        const problem = foldLeaf(
+          Buffer.from(leaves.buffer, leaves.byteOffset + offset, HASH_BYTES),
+        );
+        if (problem) return result(problem);
+      }
+      options.onProgress?.(frontier.size, total);
+    }
+  } finally {
+    await Promise.all(workers.map((w) => w.close()));
   }
 
   const logSize = Number((await prisma.logHead.findUniqueOrThrow({ where: { id: 1 } })).size);
@@ -140,15 +161,4 @@ export async function verifyLog(
     });
   }
   return result();
-}
-
-/** The event's recomputed leaf hash when it matches the stored one, else what is wrong. */
-function leafProblem(row: LeafRow, leaves: LeafHashes) {
-  const stored = leaves.get(row.seq);
-  if (!stored) return 'its leaf hash is missing from the stored tree';
-  const leaf = leafHashOfRow(row);
-  if (!leaf.equals(stored)) {
-    return 'its content was changed after it was recorded (it no longer matches its hash)';
-  }
-  return leaf;
 }

@@ -1,0 +1,50 @@
+import { HASH_BYTES } from '@auditlog/audit';
+import { leafHashOfRow, readLeafRows } from './leaf-rows';
+import { readLeafHashes } from './leaf-tiles';
+import type { RawSql } from './raw-sql';
+
+/** A page of events checked against their stored leaf hashes. */
+export type PageCheck =
+  /** The page's leaf hashes, recomputed from the events and equal to the stored ones. */
+  | { ok: true; leaves: Uint8Array }
+  /** The first event of the page that is wrong, and how. */
+  | { ok: false; seq: number; reason: string };
+
+/**
+ * Reads events `from` to `to` - 1 and their stored leaf hashes, and holds each event to
+ * its own: present exactly once, and hashing (as stored now) to what was recorded when it
+ * joined the tree. The tree above the leaves is the caller's to check.
+ */
+export async function checkPage(sql: RawSql, from: number, to: number): Promise<PageCheck> {
+  const [rows, stored] = await Promise.all([
+    sql.withConnection((conn) => readLeafRows(conn, from, to)),
+    sql.withConnection((conn) => readLeafHashes(conn, from, to)),
+  ]);
+  const leaves = new Uint8Array((to - from) * HASH_BYTES);
+  let seq = from;
+  for (const row of rows) {
+    if (row.seq < seq)
+      return { ok: false, seq: row.seq, reason: `event ${row.seq} is stored twice` };
+    if (row.seq > seq) return { ok: false, seq, reason: `event ${seq} is missing` };
+    const recorded = stored.get(seq);
+    if (!recorded) {
+      return {
+        ok: false,
+        seq,
+        reason: `event ${seq}: its leaf hash is missing from the stored tree`,
+      };
+    }
+    const leaf = leafHashOfRow(row);
+    if (!leaf.equals(recorded)) {
+      return {
+        ok: false,
+        seq,
+        reason: `event ${seq}: its content was changed after it was recorded (it no longer matches its hash)`,
+      };
+    }
+    leaves.set(leaf, (seq - from) * HASH_BYTES);
+    seq += 1;
+  }
+  if (seq < to) return { ok: false, seq, reason: `event ${seq} is missing` };
+  return { ok: true, leaves };
+}

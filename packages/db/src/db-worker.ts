@@ -1,0 +1,97 @@
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { PageCheck } from './check-page';
+import type { CommittedBatch } from './committed-events';
+
+export type WorkerRequest =
+  | { kind: 'committed'; batch: CommittedBatch }
+  | { kind: 'integrate'; id: number }
+  | { kind: 'check'; id: number; from: number; to: number }
+  | { kind: 'close' };
+
+type Reply = { id: number; result: unknown } | { id: number; error: string };
+
+export class WorkerError extends Error {}
+
+// The worker's source is TypeScript, like the rest of this package, and a worker thread
+// inherits no loader from its parent (tsx, vitest): it imports its entry through tsx's
+// API. (Node 20 ignores --import in a worker's execArgv; require.resolve would pick the
+// API's CommonJS build, the ESM one is wanted.)
+const TSX_API = new URL(
+  'dist/esm/api/index.mjs',
+  pathToFileURL(createRequire(import.meta.url).resolve('tsx/package.json')),
+).href;
+const ENTRY = new URL('./db-worker-main.ts', import.meta.url).href;
+const BOOTSTRAP = `import(${JSON.stringify(TSX_API)}).then(({ tsImport }) =>
+  tsImport(${JSON.stringify(ENTRY)}, ${JSON.stringify(ENTRY)}))`;
+
+/**
+ * A worker thread with PostgreSQL connections of its own, for work that is mostly
+ * hashing: integrating events into the tree, and checking pages of events for
+ * verification. Started on first use; an idle one does not keep the process alive.
+ */
+export class DbWorker {
+  private worker: Worker | undefined;
+  private nextId = 0;
+  private readonly waiting = new Map<
+    number,
+    { resolve(value: unknown): void; reject(error: Error): void }
+  >();
+
+  constructor(private readonly url: string) {}
+
+  /** Hands over events just committed, to hash without reading them back. */
+  committed(batch: CommittedBatch): void {
+    this.post({ kind: 'committed', batch });
+  }
+
+  /** Catches the tree up; resolves with its size. */
+  integrate(): Promise<number> {
+    return this.ask((id) => ({ kind: 'integrate', id })) as Promise<number>;
+  }
+
+  check(from: number, to: number): Promise<PageCheck> {
+    return this.ask((id) => ({ kind: 'check', id, from, to })) as Promise<PageCheck>;
+  }
+
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    if (!worker) return;
+    const exited = new Promise((resolve) => worker.once('exit', resolve));
+    worker.postMessage({ kind: 'close' } satisfies WorkerRequest);
+    await exited;
+  }
+
+  private ask(request: (id: number) => WorkerRequest): Promise<unknown> {
+    const id = this.nextId++;
+    const answer = new Promise((resolve, reject) => this.waiting.set(id, { resolve, reject }));
+    this.post(request(id));
+    // Awaited work keeps the process alive; an idle worker does not.
+    this.worker?.ref();
+    return answer;
+  }
+
+  private post(request: WorkerRequest): void {
+    if (!this.worker) {
+      const worker = new Worker(BOOTSTRAP, { eval: true, workerData: { url: this.url } });
+      worker.on('message', (reply: Reply) => {
+        const waiter = this.waiting.get(reply.id);
+        this.waiting.delete(reply.id);
+        if (this.waiting.size === 0) worker.unref();
+        if ('error' in reply) waiter?.reject(new WorkerError(reply.error));
+        else waiter?.resolve(reply.result);
+      });
+      worker.on('error', (error) => {
+        // A crashed worker answers nothing more: fail what waits, start afresh next time.
+        this.worker = undefined;
+        for (const waiter of this.waiting.values()) waiter.reject(error);
+        this.waiting.clear();
+      });
+      worker.unref();
+      this.worker = worker;
+    }
+    this.worker.postMessage(request);
+  }
+}

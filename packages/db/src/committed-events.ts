@@ -1,5 +1,6 @@
 import {
   type AuditEntry,
+  HASH_BYTES,
   type Hash,
   leafHashOf,
   piiDigest,
@@ -16,50 +17,32 @@ export interface CommittedBatch {
   salts: Uint8Array;
 }
 
-// Beyond this many (integration failing for a while), batches are no longer kept: those
-// events are read back from the database instead.
-const MAX_HELD = 200_000;
-
 /**
- * Events this process committed and still holds in memory, so that the integrator can
- * hash them without reading them back: the same canonical JSON the database's copy
- * gives (canonical.test.ts holds the two to the same bytes), at a fraction of the cost.
- * Events committed by other processes, or forgotten, are read from the database.
+ * The leaf hashes of a committed batch, computed from the events as the process had them:
+ * the same canonical JSON the database's copy gives (canonical.test.ts holds the two to
+ * the same bytes), without reading them back.
  */
-export class CommittedEvents {
-  private batches: CommittedBatch[] = [];
-  private held = 0;
+export function batchLeaves(batch: CommittedBatch): Uint8Array {
+  const leaves = new Uint8Array(batch.ids.length * HASH_BYTES);
   // Dozens of events share each millisecond under load: format each one's time once.
-  private lastTime = Number.NaN;
-  private lastIso = '';
-
-  add(batch: CommittedBatch): void {
-    if (this.held + batch.ids.length > MAX_HELD) return;
-    this.batches.push(batch);
-    this.held += batch.ids.length;
-  }
-
-  /** The leaf hash of event `seq` when it is held; forgets every event before it. */
-  leafOf(seq: number): Hash | undefined {
-    let batch = this.batches[0];
-    while (batch && batch.first + batch.ids.length <= seq) {
-      this.held -= batch.ids.length;
-      this.batches.shift();
-      batch = this.batches[0];
-    }
-    if (!batch || seq < batch.first) return undefined;
-    const i = seq - batch.first;
+  let lastTime = Number.NaN;
+  let createdAt = '';
+  for (const [i, id] of batch.ids.entries()) {
     const entry = batch.entries[i] as AuditEntry;
-    const id = batch.ids[i] as string;
+    const time = uuid7Time(id);
+    if (time !== lastTime) {
+      lastTime = time;
+      createdAt = new Date(time).toISOString();
+    }
     const digest = piiDigest(batch.salts.subarray(i * SALT_BYTES, (i + 1) * SALT_BYTES), {
       actorEmail: entry.actorEmail,
       ip: entry.ip ?? null,
       userAgent: entry.userAgent ?? null,
     });
-    return leafHashOf({
+    const leaf = leafHashOf({
       id,
-      seq,
-      createdAt: this.iso(uuid7Time(id)),
+      seq: batch.first + i,
+      createdAt,
       actorId: entry.actorId,
       actorType: entry.actorType,
       action: entry.action,
@@ -71,13 +54,46 @@ export class CommittedEvents {
       requestId: entry.requestId ?? null,
       piiDigest: digest.toString('hex'),
     });
+    leaves.set(leaf, i * HASH_BYTES);
+  }
+  return leaves;
+}
+
+// Beyond this many (integration failing for a while), batches are no longer kept: those
+// events are read back from the database instead.
+const MAX_HELD = 200_000;
+
+/**
+ * Leaf hashes of events this process committed, hashed (or being hashed, in a worker
+ * thread) as soon as they were committed, waiting for the integrator to take them into
+ * the tree. Events committed by other processes, or not held, are read back from the
+ * database instead.
+ */
+export class HeldLeaves {
+  private batches: { first: number; count: number; leaves: Promise<Uint8Array> }[] = [];
+  private held = 0;
+
+  add(first: number, count: number, leaves: Uint8Array | Promise<Uint8Array>): void {
+    if (this.held + count > MAX_HELD) return;
+    const settled = Promise.resolve(leaves);
+    // A failed hashing is handled where the leaves are needed (read back instead).
+    settled.catch(() => {});
+    this.batches.push({ first, count, leaves: settled });
+    this.held += count;
   }
 
-  private iso(time: number): string {
-    if (time !== this.lastTime) {
-      this.lastTime = time;
-      this.lastIso = new Date(time).toISOString();
+  /** The leaf hash of event `seq` when it is held; forgets every event before it. */
+  async leafOf(seq: number): Promise<Hash | undefined> {
+    let batch = this.batches[0];
+    while (batch && batch.first + batch.count <= seq) {
+      this.held -= batch.count;
+      this.batches.shift();
+      batch = this.batches[0];
     }
-    return this.lastIso;
+    if (!batch || seq < batch.first) return undefined;
+    const leaves = await batch.leaves.catch(() => undefined);
+    if (!leaves) return undefined;
+    const offset = (seq - batch.first) * HASH_BYTES;
+    return Buffer.from(leaves.buffer, leaves.byteOffset + offset, HASH_BYTES);
   }
 }

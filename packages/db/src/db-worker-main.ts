@@ -1,11 +1,11 @@
 /**
- * Worker thread entry (see db-worker.ts): database work that is mostly hashing, over
- * PostgreSQL connections of its own, beside the process's main thread instead of in it.
+ * Worker thread entry (see db-worker.ts): work that is mostly hashing, beside the
+ * process's main thread instead of in it; on PostgreSQL over connections of its own.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import pg from 'pg';
 import { checkPage } from './check-page';
-import { CommittedEvents } from './committed-events';
+import { batchLeaves, HeldLeaves } from './committed-events';
 import type { WorkerRequest } from './db-worker';
 import { integrate } from './integrate';
 import { pgRawSql } from './raw-sql';
@@ -13,17 +13,23 @@ import { pgRawSql } from './raw-sql';
 const port = parentPort;
 if (!port) throw new Error('db-worker-main.ts runs only as a worker thread');
 
+const { url } = workerData as { url?: string };
 // Two connections: a page's events and its tile are read side by side.
-const pool = new pg.Pool({ connectionString: (workerData as { url: string }).url, max: 2 });
+const pool = url ? new pg.Pool({ connectionString: url, max: 2 }) : undefined;
 // An idle connection that loses its server emits 'error'; the next request reconnects.
-pool.on('error', () => {});
-const sql = pgRawSql(pool);
-const held = new CommittedEvents();
+pool?.on('error', () => {});
+const sql = () => {
+  if (!pool) throw new Error('this worker has no database connection');
+  return pgRawSql(pool);
+};
+const held = new HeldLeaves();
 
 async function answer(id: number, work: () => Promise<unknown>): Promise<void> {
   try {
     const result = await work();
-    const transfer = isPageWithLeaves(result) ? [result.leaves.buffer as ArrayBuffer] : [];
+    const leaves =
+      result instanceof Uint8Array ? result : isPageWithLeaves(result) && result.leaves;
+    const transfer = leaves ? [leaves.buffer as ArrayBuffer] : [];
     port?.postMessage({ id, result }, transfer);
   } catch (error) {
     port?.postMessage({ id, error: error instanceof Error ? error.message : String(error) });
@@ -36,14 +42,17 @@ const isPageWithLeaves = (value: unknown): value is { leaves: Uint8Array } =>
 port.on('message', async (request: WorkerRequest) => {
   switch (request.kind) {
     case 'committed':
-      held.add(request.batch);
+      // Hashed at once, while the integrator has not asked for them yet.
+      held.add(request.batch.first, request.batch.ids.length, batchLeaves(request.batch));
       return;
+    case 'leaves':
+      return answer(request.id, async () => batchLeaves(request.batch));
     case 'integrate':
-      return answer(request.id, () => integrate(sql, held));
+      return answer(request.id, () => integrate(sql(), held));
     case 'check':
-      return answer(request.id, () => checkPage(sql, request.from, request.to));
+      return answer(request.id, () => checkPage(sql(), request.from, request.to));
     case 'close':
-      await pool.end();
+      await pool?.end();
       port.close();
   }
 });

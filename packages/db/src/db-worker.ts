@@ -6,6 +6,7 @@ import type { CommittedBatch } from './committed-events';
 
 export type WorkerRequest =
   | { kind: 'committed'; batch: CommittedBatch }
+  | { kind: 'leaves'; id: number; batch: CommittedBatch }
   | { kind: 'integrate'; id: number }
   | { kind: 'check'; id: number; from: number; to: number }
   | { kind: 'close' };
@@ -27,9 +28,10 @@ const BOOTSTRAP = `import(${JSON.stringify(TSX_API)}).then(({ tsImport }) =>
   tsImport(${JSON.stringify(ENTRY)}, ${JSON.stringify(ENTRY)}))`;
 
 /**
- * A worker thread with PostgreSQL connections of its own, for work that is mostly
- * hashing: integrating events into the tree, and checking pages of events for
- * verification. Started on first use; an idle one does not keep the process alive.
+ * A worker thread for work that is mostly hashing: hashing committed events, and, given
+ * a PostgreSQL URL (connections of its own), integrating them into the tree and checking
+ * pages of events for verification. Started on first use; an idle one does not keep the
+ * process alive.
  */
 export class DbWorker {
   private worker: Worker | undefined;
@@ -39,11 +41,16 @@ export class DbWorker {
     { resolve(value: unknown): void; reject(error: Error): void }
   >();
 
-  constructor(private readonly url: string) {}
+  constructor(private readonly url?: string) {}
 
-  /** Hands over events just committed, to hash without reading them back. */
+  /** Hands over events just committed, to hash and keep for `integrate`. */
   committed(batch: CommittedBatch): void {
     this.post({ kind: 'committed', batch });
+  }
+
+  /** The leaf hashes of events just committed. */
+  leaves(batch: CommittedBatch): Promise<Uint8Array> {
+    return this.ask((id) => ({ kind: 'leaves', id, batch })) as Promise<Uint8Array>;
   }
 
   /** Catches the tree up; resolves with its size. */

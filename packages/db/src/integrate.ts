@@ -1,5 +1,5 @@
 import { type CompleteNode, Frontier, HASH_BYTES, type Hash } from '@auditlog/audit';
-import type { CommittedEvents } from './committed-events';
+import type { HeldLeaves } from './committed-events';
 import { leafHashOfRow, readLeafRows } from './leaf-rows';
 import { appendLeafHashes } from './leaf-tiles';
 import { STORED_LEVEL_STEP } from './merkle-nodes';
@@ -12,15 +12,15 @@ export class IntegrationError extends Error {}
 
 /**
  * Extends the Merkle tree over events that are committed but not yet in it: those this
- * process committed and still holds are hashed from memory, any others (another
- * process's, or left by a crash) are read back from the database. Takes the
+ * process committed were hashed from memory as they were committed, any others (another
+ * process's, or left by a crash) are read back from the database and hashed. Takes the
  * TreeHead row lock, so integrators in several processes take turns, and appends (which
  * lock LogHead) never wait for it. Returns the tree's size afterwards.
  *
  * Written against the plain driver rather than Prisma so that it can run in a worker
  * thread with a connection of its own (integrate-worker.ts).
  */
-export async function integrate(sql: RawSql, held: CommittedEvents): Promise<number> {
+export async function integrate(sql: RawSql, held: HeldLeaves): Promise<number> {
   for (;;) {
     const { size, done } = await sql.transaction((conn) => integratePass(conn, held));
     if (done) return size;
@@ -32,7 +32,7 @@ const READ_EVENTS = 2000;
 
 async function integratePass(
   conn: RawConnection,
-  held: CommittedEvents,
+  held: HeldLeaves,
 ): Promise<{ size: number; done: boolean }> {
   // The tree is derived from committed events: a pass lost in a crash is simply redone,
   // so its commit need not wait for the WAL flush that appends wait for.
@@ -58,7 +58,7 @@ async function integratePass(
     });
   };
   while (frontier.size < to) {
-    const leaf = held.leafOf(frontier.size);
+    const leaf = await held.leafOf(frontier.size);
     if (leaf) {
       add(leaf);
       continue;

@@ -1,34 +1,40 @@
-import { type CommittedBatch, CommittedEvents } from './committed-events';
+import { batchLeaves, type CommittedBatch, HeldLeaves } from './committed-events';
 import type { Database } from './database';
 import { DbWorker } from './db-worker';
 import { integrate } from './integrate';
+
+/** How long an event may wait for the tree at most, besides the pass itself. */
+const INTEGRATION_DELAY_MS = 100;
 
 /**
  * Keeps the Merkle tree caught up with the log in the background. Appends ask for
  * integration once they commit and do not wait for it; whatever needs the tree current
  * (a checkpoint, verification, shutdown) awaits `catchUp()`. Requests that arrive while
- * a pass runs are served together by one more pass after it. On PostgreSQL the work runs
- * in a worker thread with its own connection; embedded PGlite lives on the main thread,
- * so there it runs in place.
+ * a pass runs are served together by one more pass after it. On PostgreSQL the whole
+ * work runs in a worker thread with its own connection; embedded PGlite lives on the
+ * main thread, so there a worker hashes the committed events and the tree is written in
+ * place.
  */
 export class BackgroundIntegrator {
   private running: Promise<number> | undefined;
+  private timer: NodeJS.Timeout | undefined;
   private queued: Promise<number> | undefined;
   private worker: DbWorker | undefined;
-  /** What this process committed, when integration runs in place. */
-  private readonly held = new CommittedEvents();
+  /** Leaf hashes of what this process committed, when integration runs in place. */
+  private readonly held = new HeldLeaves();
 
   constructor(
     private readonly db: Pick<Database, 'raw' | 'url'>,
     private readonly onError: (error: unknown) => void,
   ) {
-    this.worker = db.url ? new DbWorker(db.url) : undefined;
+    this.worker = new DbWorker(db.url);
   }
 
   /** Integrates every event committed before the call; resolves with the tree's size. */
   catchUp(): Promise<number> {
     if (!this.running) {
-      const pass = this.worker ? this.worker.integrate() : integrate(this.db.raw, this.held);
+      const pass =
+        this.worker && this.db.url ? this.worker.integrate() : integrate(this.db.raw, this.held);
       this.running = pass.finally(() => {
         this.running = undefined;
       });
@@ -45,17 +51,30 @@ export class BackgroundIntegrator {
 
   /** Hears of events this process committed (before `request`, so they are at hand). */
   committed(batch: CommittedBatch): void {
-    if (this.worker) this.worker.committed(batch);
-    else this.held.add(batch);
+    if (this.worker && this.db.url) return this.worker.committed(batch);
+    const count = batch.ids.length;
+    this.held.add(batch.first, count, this.worker?.leaves(batch) ?? batchLeaves(batch));
   }
 
-  /** Asks for integration without waiting; a failure is reported and retried next time. */
+  /**
+   * Asks for integration soon, without waiting: requests within INTEGRATION_DELAY_MS
+   * share one pass, which spares a transaction per append under load. A failure is
+   * reported and retried by the next request.
+   */
   request(): void {
-    this.catchUp().catch(this.onError);
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.catchUp().catch(this.onError);
+    }, INTEGRATION_DELAY_MS);
+    // A pending pass does not keep the process alive: close() or the next start does it.
+    this.timer.unref();
   }
 
   /** Catches up a last time, then stops the worker; later catch-ups run in place. */
   async close(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
     await this.catchUp().catch(this.onError);
     const worker = this.worker;
     this.worker = undefined;

@@ -4,9 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { TEST_DRIVERS } from './test-databases';
 import { useTestStore } from './test-store';
 
-// verify() rebuilds each leaf's canonical JSON partly in SQL (verify-log.ts); the append
-// path builds it in TypeScript (packages/audit leaf.ts). Any text on which the two differ
-// would make an intact log look tampered with, so both are fed the awkward cases.
+// verify() rebuilds each leaf's canonical JSON from the stored row, partly in SQL
+// (leaf-rows.ts); the integrator builds it in TypeScript from the events as they were
+// committed (committed-events.ts, packages/audit leaf.ts). Any text on which the two
+// differ would make an intact log look tampered with, so both are fed the awkward cases.
 const AWKWARD = [
   'quote " backslash \\ slash /',
   'controls \b\f\n\r\t \u0001 \u001f \u007f',

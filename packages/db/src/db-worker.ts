@@ -90,12 +90,15 @@ export class DbWorker {
         if ('error' in reply) waiter?.reject(new WorkerError(reply.error));
         else waiter?.resolve(reply.result);
       });
-      worker.on('error', (error) => {
-        // A crashed worker answers nothing more: fail what waits, start afresh next time.
-        this.worker = undefined;
+      // A worker that crashed or stopped answers nothing more: fail what waits for it,
+      // and start afresh next time.
+      const lost = (error: Error) => {
+        if (this.worker === worker) this.worker = undefined;
         for (const waiter of this.waiting.values()) waiter.reject(error);
         this.waiting.clear();
-      });
+      };
+      worker.on('error', lost);
+      worker.on('exit', (code) => lost(new WorkerError(`the worker thread stopped (${code})`)));
       worker.unref();
       this.worker = worker;
     }

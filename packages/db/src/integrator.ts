@@ -51,7 +51,10 @@ export class BackgroundIntegrator {
 
   /** Hears of events this process committed (before `request`, so they are at hand). */
   committed(batch: CommittedBatch): void {
-    if (this.worker && this.db.url) return this.worker.committed(batch);
+    if (this.worker && this.db.url) {
+      this.worker.committed(batch);
+      return;
+    }
     const count = batch.ids.length;
     this.held.add(batch.first, count, this.worker?.leaves(batch) ?? batchLeaves(batch));
   }

@@ -34,6 +34,14 @@ describe.each(TEST_DRIVERS)('the background integrator on %s', (driver) => {
     await restarted.close();
   });
 
+  it('exports events just appended with their leaf hashes', async () => {
+    await t.store.append(entries(5, 1000));
+    const exported = [];
+    for await (const page of t.store.scan({})) exported.push(...page);
+    expect(exported).toHaveLength(505);
+    expect(exported.every((e) => /^[0-9a-f]{64}$/.test(e.hash ?? ''))).toBe(true);
+  });
+
   it('stops at a missing event, and verify() names it', async () => {
     await appendBatch(t.db.prisma, prepareEntries(entries(10, 500)), new Set());
     await t.db.raw.withConnection((c) =>

@@ -69,8 +69,14 @@ export class AuditStore {
     return queryEvents(this.db.prisma, filter, options);
   }
 
-  scan(filter: EventFilter, pageSize?: number) {
-    return scanEvents(this.db.prisma, filter, pageSize);
+  /**
+   * Every matching event, a page at a time, for exports: it first waits for the tree to
+   * take in every event committed so far, so each one comes with its leaf hash and an
+   * export checks against the checkpoint issued next.
+   */
+  async *scan(filter: EventFilter, pageSize?: number) {
+    await this.integrated();
+    yield* scanEvents(this.db.prisma, filter, pageSize);
   }
 
   async get(id: string) {

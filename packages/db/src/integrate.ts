@@ -18,7 +18,7 @@ export class IntegrationError extends Error {}
  * lock LogHead) never wait for it. Returns the tree's size afterwards.
  *
  * Written against the plain driver rather than Prisma so that it can run in a worker
- * thread with a connection of its own (integrate-worker.ts).
+ * thread with a connection of its own (db-worker-main.ts).
  */
 export async function integrate(sql: RawSql, held: HeldLeaves): Promise<number> {
   for (;;) {

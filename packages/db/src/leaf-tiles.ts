@@ -2,7 +2,7 @@ import { HASH_BYTES, type Hash } from '@auditlog/audit';
 import type { Queryable, RawConnection } from './raw-sql';
 
 /** Leaf hashes are stored 256 to a row (LeafTile), the last tile growing. */
-export const TILE_LEAVES = 256;
+const TILE_LEAVES = 256;
 
 /** Stored leaf hashes, by the tile that holds them. */
 export class LeafHashes {

@@ -28,25 +28,27 @@ export interface LeafRow {
 }
 
 // Functions are schema-qualified so that nothing placed earlier on the search_path can
-// stand in for them. Enum values and actions (which the API restricts to [a-z0-9_.])
-// need no JSON escaping; a tampered value that would have needed it simply no longer
-// matches its hash, which is the right verdict. A missing digest (personal data removed
-// other than by an erasure) leaves an empty string, which matches no hash either.
-const str = (column: string) => `pg_catalog.to_json(${column})::text`;
-const nullable = (column: string) => `coalesce(${str(column)}, 'null')`;
+// stand in for them; concat() builds each piece in one pass (and turns NULL into '').
+// Enum values and actions (which the API restricts to [a-z0-9_.]) need no JSON escaping;
+// a tampered value that would have needed it simply no longer matches its hash, which is
+// the right verdict. So does a missing digest (personal data removed other than by an
+// erasure), which leaves an empty string.
+const str = (column: string) => `pg_catalog.to_json(${column})`;
+const nullable = (column: string) => `coalesce(${str(column)}::text, 'null')`;
 
 const LEAF_SQL = `
   SELECT seq::float8 AS seq,
-    '{"_v":1,"action":"' || action || '","actorId":' || ${str('"actorId"')}
-      || ',"actorType":"' || "actorType"::text || '","changes":' AS head,
+    pg_catalog.concat('{"_v":1,"action":"', action, '","actorId":', ${str('"actorId"')},
+      ',"actorType":"', "actorType", '","changes":') AS head,
     changes::text AS changes,
-    ',"createdAt":"' || pg_catalog.to_char("createdAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
-      || '","id":"' || id::text || '","metadata":' AS middle,
+    pg_catalog.concat(',"createdAt":"',
+      pg_catalog.to_char("createdAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+      '","id":"', id, '","metadata":') AS middle,
     metadata::text AS metadata,
-    ',"outcome":"' || outcome::text || '","piiDigest":"'
-      || coalesce(pg_catalog.encode(${PII_DIGEST_SQL}, 'hex'), '')
-      || '","requestId":' || ${nullable('"requestId"')} || ',"resourceId":' || ${nullable('"resourceId"')}
-      || ',"resourceType":' || ${nullable('"resourceType"')} || ',"seq":' || seq::text || '}' AS tail
+    pg_catalog.concat(',"outcome":"', outcome, '","piiDigest":"',
+      pg_catalog.encode(${PII_DIGEST_SQL}, 'hex'),
+      '","requestId":', ${nullable('"requestId"')}, ',"resourceId":', ${nullable('"resourceId"')},
+      ',"resourceType":', ${nullable('"resourceType"')}, ',"seq":', seq, '}') AS tail
   FROM "AuditLog" WHERE seq >= $1 AND seq < $2 ORDER BY seq`;
 
 /** The events numbered from `from` up to (not including) `to`, in seq order. */

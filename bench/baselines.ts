@@ -19,7 +19,7 @@ export async function insertPlain(
       "userAgent", "requestId")
     SELECT id, ${firstSeq}::bigint + ord - 1, "createdAt", "actorId", "actorEmail",
       "actorType"::"ActorType", action, outcome::"Outcome", "resourceType", "resourceId",
-      metadata::jsonb, changes::jsonb, ip, "userAgent", "requestId"
+      metadata, changes, ip, "userAgent", "requestId"
     FROM unnest(
       ${ids}::uuid[], ${times}::timestamptz[], ${col((r) => r.actorId)}::text[],
       ${col((r) => r.actorEmail)}::text[], ${col((r) => r.actorType)}::text[],

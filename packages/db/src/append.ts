@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type AuditEntry, newEventId, SALT_BYTES, uuid7Time } from '@auditlog/audit';
+import canonicalize from 'canonicalize';
 import type { CommittedBatch } from './committed-events';
 import type { PrismaClient } from './generated/prisma/client';
 import { ensurePartitions } from './partitions';
@@ -30,7 +31,9 @@ export function prepareEntries(entries: AuditEntry[]): PreparedEntry[] {
   });
 }
 
-const jsonOrNull = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
+// Stored as the canonical text the leaf will commit to (see the schema).
+const canonicalOrNull = (value: object | undefined) =>
+  value === undefined ? null : (canonicalize(value) as string);
 
 /**
  * Writes a batch in one transaction: takes the log's lock (the LogHead row), drops ids
@@ -85,7 +88,7 @@ export async function appendBatch(
           "userAgent", "requestId", "piiSalt")
         SELECT id, ${head.size}::bigint + ord - 1, "createdAt", "actorId", "actorEmail",
           "actorType"::"ActorType", action, outcome::"Outcome", "resourceType", "resourceId",
-          metadata::jsonb, changes::jsonb, ip, "userAgent", "requestId",
+          metadata, changes, ip, "userAgent", "requestId",
           substring(${salts}::bytea FROM (ord::int - 1) * ${SALT_BYTES} + 1 FOR ${SALT_BYTES})
         FROM unnest(
           ${fresh.map((e) => e.id)}::uuid[],
@@ -97,8 +100,8 @@ export async function appendBatch(
           ${fresh.map((e) => e.entry.outcome)}::text[],
           ${fresh.map((e) => e.entry.resourceType ?? null)}::text[],
           ${fresh.map((e) => e.entry.resourceId ?? null)}::text[],
-          ${fresh.map((e) => jsonOrNull(e.entry.metadata))}::text[],
-          ${fresh.map((e) => jsonOrNull(e.entry.changes))}::text[],
+          ${fresh.map((e) => canonicalOrNull(e.entry.metadata))}::text[],
+          ${fresh.map((e) => canonicalOrNull(e.entry.changes))}::text[],
           ${fresh.map((e) => e.entry.ip ?? null)}::text[],
           ${fresh.map((e) => e.entry.userAgent ?? null)}::text[],
           ${fresh.map((e) => e.entry.requestId ?? null)}::text[]

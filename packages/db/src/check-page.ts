@@ -1,5 +1,5 @@
 import { HASH_BYTES } from '@auditlog/audit';
-import { leafHashOfRow, readLeafRows } from './leaf-rows';
+import { leafHashOfRow, readHashedLeaves, readLeafRowsOf } from './leaf-rows';
 import { readLeafHashes } from './leaf-tiles';
 import type { RawSql } from './raw-sql';
 
@@ -13,14 +13,16 @@ export type PageCheck =
 /**
  * Reads events `from` to `to` - 1 and their stored leaf hashes, and holds each event to
  * its own: present exactly once, and hashing (as stored now) to what was recorded when it
- * joined the tree. The tree above the leaves is the caller's to check.
+ * joined the tree. PostgreSQL does the hashing; events where its leaf differs are rebuilt
+ * and canonicalised here before they are judged. The tree above is the caller's to check.
  */
 export async function checkPage(sql: RawSql, from: number, to: number): Promise<PageCheck> {
   const [rows, stored] = await Promise.all([
-    sql.withConnection((conn) => readLeafRows(conn, from, to)),
+    sql.withConnection((conn) => readHashedLeaves(conn, from, to)),
     sql.withConnection((conn) => readLeafHashes(conn, from, to)),
   ]);
   const leaves = new Uint8Array((to - from) * HASH_BYTES);
+  const unconfirmed: number[] = [];
   let seq = from;
   for (const row of rows) {
     if (row.seq < seq)
@@ -34,17 +36,22 @@ export async function checkPage(sql: RawSql, from: number, to: number): Promise<
         reason: `event ${seq}: its leaf hash is missing from the stored tree`,
       };
     }
-    const leaf = leafHashOfRow(row);
-    if (!leaf.equals(recorded)) {
-      return {
-        ok: false,
-        seq,
-        reason: `event ${seq}: its content was changed after it was recorded (it no longer matches its hash)`,
-      };
-    }
-    leaves.set(leaf, (seq - from) * HASH_BYTES);
+    if (!recorded.equals(row.leaf)) unconfirmed.push(seq);
+    leaves.set(recorded, (seq - from) * HASH_BYTES);
     seq += 1;
   }
   if (seq < to) return { ok: false, seq, reason: `event ${seq} is missing` };
+  if (unconfirmed.length > 0) {
+    const rebuilt = await sql.withConnection((conn) => readLeafRowsOf(conn, unconfirmed));
+    for (const row of rebuilt) {
+      if (!leafHashOfRow(row).equals(stored.get(row.seq) as Buffer)) {
+        return {
+          ok: false,
+          seq: row.seq,
+          reason: `event ${row.seq}: its content was changed after it was recorded (it no longer matches its hash)`,
+        };
+      }
+    }
+  }
   return { ok: true, leaves };
 }

@@ -157,8 +157,9 @@ describe.each(TEST_DRIVERS)('tampering with plain SQL on %s', (driver) => {
     [
       'changed metadata',
       (s) => [
-        `UPDATE "AuditLog" SET metadata = jsonb_set(metadata, '{i}', '-1') WHERE seq = ${s}`,
-        `UPDATE "AuditLog" SET metadata = jsonb_set(metadata, '{i}', '${s}') WHERE seq = ${s}`,
+        `UPDATE "AuditLog" SET metadata = jsonb_set(metadata::jsonb, '{i}', '-1')::text WHERE seq = ${s}`,
+        // Back to the same value in jsonb's spelling, not the canonical one: still intact.
+        `UPDATE "AuditLog" SET metadata = jsonb_set(metadata::jsonb, '{i}', '${s}')::text WHERE seq = ${s}`,
       ],
       (s) => s,
     ],

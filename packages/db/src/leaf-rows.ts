@@ -1,6 +1,6 @@
 import { type Hash, leafHash } from '@auditlog/audit';
 import canonicalize from 'canonicalize';
-import type { RawConnection } from './raw-sql';
+import type { Queryable } from './raw-sql';
 
 /**
  * SHA-256(piiSalt || [actorEmail, ip, userAgent] as JSON): the salted digest of a row's
@@ -13,10 +13,10 @@ export const PII_DIGEST_SQL = `CASE WHEN "piiSalt" IS NULL THEN "piiDigest" ELSE
     || coalesce(pg_catalog.to_json("userAgent")::text, 'null') || ']', 'UTF8')) END`;
 
 /**
- * One stored event as hashing needs it. PostgreSQL writes the canonical leaf text around
- * the two nested JSON values (whose RFC 8785 form only the canonicalize package
- * produces); `canonical.test.ts` holds this SQL to the reference encoder in
- * packages/audit.
+ * One stored event as hashing needs it: the canonical leaf text around the two nested
+ * JSON values, which events stored since they are kept as canonical text hold verbatim,
+ * and earlier ones in jsonb's text form. `canonical.test.ts` holds this SQL to the
+ * reference encoder in packages/audit.
  */
 export interface LeafRow {
   seq: number;
@@ -36,24 +36,52 @@ export interface LeafRow {
 const str = (column: string) => `pg_catalog.to_json(${column})`;
 const nullable = (column: string) => `coalesce(${str(column)}::text, 'null')`;
 
-const LEAF_SQL = `
-  SELECT seq::float8 AS seq,
+const PIECES = `seq,
     pg_catalog.concat('{"_v":1,"action":"', action, '","actorId":', ${str('"actorId"')},
       ',"actorType":"', "actorType", '","changes":') AS head,
-    changes::text AS changes,
+    changes,
     pg_catalog.concat(',"createdAt":"',
       pg_catalog.to_char("createdAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
       '","id":"', id, '","metadata":') AS middle,
-    metadata::text AS metadata,
+    metadata,
     pg_catalog.concat(',"outcome":"', outcome, '","piiDigest":"',
       pg_catalog.encode(${PII_DIGEST_SQL}, 'hex'),
       '","requestId":', ${nullable('"requestId"')}, ',"resourceId":', ${nullable('"resourceId"')},
-      ',"resourceType":', ${nullable('"resourceType"')}, ',"seq":', seq, '}') AS tail
-  FROM "AuditLog" WHERE seq >= $1 AND seq < $2 ORDER BY seq`;
+      ',"resourceType":', ${nullable('"resourceType"')}, ',"seq":', seq, '}') AS tail`;
+
+const LEAF_SQL = (where: string) => `
+  SELECT ${PIECES.replace('seq,', 'seq::float8 AS seq,')}
+  FROM "AuditLog" WHERE ${where} ORDER BY seq`;
+const RANGE = LEAF_SQL('seq >= $1 AND seq < $2');
+const LISTED = LEAF_SQL('seq = ANY($1::bigint[])');
 
 /** The events numbered from `from` up to (not including) `to`, in seq order. */
-export function readLeafRows(conn: RawConnection, from: number, to: number): Promise<LeafRow[]> {
-  return conn.query<LeafRow>(LEAF_SQL, [from, to]);
+export function readLeafRows(conn: Queryable, from: number, to: number): Promise<LeafRow[]> {
+  return conn.query<LeafRow>(RANGE, [from, to]);
+}
+
+/** The given events, in seq order. */
+export function readLeafRowsOf(conn: Queryable, seqs: number[]): Promise<LeafRow[]> {
+  return conn.query<LeafRow>(LISTED, [seqs]);
+}
+
+// PostgreSQL builds and hashes each leaf itself, taking the nested JSON as stored: right
+// for every event stored since it is kept as canonical text (see the schema). Events
+// stored before, as jsonb, come out wrong here and are rebuilt with readLeafRows.
+const HASHED_SQL = `
+  SELECT seq::float8 AS seq, pg_catalog.sha256('\\x00'::bytea || pg_catalog.convert_to(
+      pg_catalog.concat(head, coalesce(changes, 'null'), middle, coalesce(metadata, 'null'), tail),
+      'UTF8')) AS leaf
+  FROM (SELECT ${PIECES} FROM "AuditLog" WHERE seq >= $1 AND seq < $2) p
+  ORDER BY seq`;
+
+/** The events numbered from `from` up to `to`, each with its leaf hash as PostgreSQL makes it. */
+export function readHashedLeaves(
+  conn: Queryable,
+  from: number,
+  to: number,
+): Promise<{ seq: number; leaf: Uint8Array }[]> {
+  return conn.query(HASHED_SQL, [from, to]);
 }
 
 const nested = (text: string | null) =>

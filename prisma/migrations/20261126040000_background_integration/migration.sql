@@ -42,6 +42,14 @@ DROP FUNCTION "audit_log_erasure_only"();
 ALTER TABLE "AuditLog" DROP COLUMN "hash";
 ALTER TABLE "AuditLog" ALTER COLUMN "piiDigest" DROP NOT NULL;
 
+-- metadata and changes are kept as the RFC 8785 canonical JSON text the leaf commits to,
+-- byte for byte, rather than as jsonb (which re-serialises on the way out): PostgreSQL can
+-- then rebuild and hash a whole leaf by itself, which is what makes verification fast.
+-- Events stored before keep jsonb's text form; verification canonicalises those itself.
+ALTER TABLE "AuditLog"
+  ALTER COLUMN "metadata" TYPE TEXT USING "metadata"::text,
+  ALTER COLUMN "changes" TYPE TEXT USING "changes"::text;
+
 CREATE FUNCTION "audit_log_erasure_only"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF NEW."actorEmail" = '' AND NEW."ip" IS NULL AND NEW."userAgent" IS NULL

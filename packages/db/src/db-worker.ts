@@ -1,14 +1,12 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { PageCheck } from './check-page';
 import type { CommittedBatch } from './committed-events';
 
 export type WorkerRequest =
   | { kind: 'committed'; batch: CommittedBatch }
   | { kind: 'leaves'; id: number; batch: CommittedBatch }
   | { kind: 'integrate'; id: number }
-  | { kind: 'check'; id: number; from: number; to: number }
   | { kind: 'close' };
 
 type Reply = { id: number; result: unknown } | { id: number; error: string };
@@ -29,9 +27,8 @@ const BOOTSTRAP = `import(${JSON.stringify(TSX_API)}).then(({ tsImport }) =>
 
 /**
  * A worker thread for work that is mostly hashing: hashing committed events, and, given
- * a PostgreSQL URL (connections of its own), integrating them into the tree and checking
- * pages of events for verification. Started on first use; an idle one does not keep the
- * process alive.
+ * a PostgreSQL URL (a connection of its own), integrating them into the tree. Started on
+ * first use; an idle one does not keep the process alive.
  */
 export class DbWorker {
   private worker: Worker | undefined;
@@ -56,10 +53,6 @@ export class DbWorker {
   /** Catches the tree up; resolves with its size. */
   integrate(): Promise<number> {
     return this.ask((id) => ({ kind: 'integrate', id })) as Promise<number>;
-  }
-
-  check(from: number, to: number): Promise<PageCheck> {
-    return this.ask((id) => ({ kind: 'check', id, from, to })) as Promise<PageCheck>;
   }
 
   async close(): Promise<void> {

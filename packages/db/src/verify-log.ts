@@ -3,7 +3,6 @@ import { Frontier, HASH_BYTES, verifyCheckpointSignature } from '@auditlog/audit
 import { checkPage, type PageCheck } from './check-page';
 import { allCheckpoints } from './checkpoints';
 import type { Database } from './database';
-import { DbWorker } from './db-worker';
 import { STORED_LEVEL_STEP } from './merkle-nodes';
 
 export interface VerificationResult {
@@ -22,15 +21,11 @@ export interface VerifyOptions {
   publicKey?: KeyObject;
   onProgress?: (checked: number, total: number) => void;
   pageSize?: number;
-  /**
-   * Worker threads that read and hash pages of events in parallel (PostgreSQL only).
-   * By default two, once the tree holds 50,000 events; none below that, where starting
-   * them would cost more than they save.
-   */
-  workers?: number;
 }
 
-const PARALLEL_FROM = 50_000;
+// PostgreSQL does the hashing (see checkPage): with pages read on this many connections
+// at once it uses every core, while this thread folds the leaves into the tree.
+const PAGES_AHEAD = 3;
 
 /**
  * Recomputes the whole tree from the stored events, in seq order, and holds it to
@@ -38,13 +33,9 @@ const PARALLEL_FROM = 50_000;
  * every signed checkpoint, and the tree head. Stops at the first discrepancy and says
  * where it is. Events committed after the tree's head (awaiting integration) are not
  * checked; events numbered beyond the log's head are reported.
- *
- * Reading events and hashing them is the bulk of the work: on PostgreSQL it is spread
- * over worker threads with connections of their own, while this thread folds the leaf
- * hashes they return into the tree, in order.
  */
 export async function verifyLog(
-  db: Pick<Database, 'prisma' | 'raw' | 'url'>,
+  db: Pick<Database, 'prisma' | 'raw'>,
   options: VerifyOptions = {},
 ): Promise<VerificationResult> {
   const { prisma } = db;
@@ -75,20 +66,15 @@ export async function verifyLog(
     }
   }
 
-  const workerCount = db.url ? (options.workers ?? (total >= PARALLEL_FROM ? 2 : 0)) : 0;
-  const workers = Array.from({ length: workerCount }, () => new DbWorker(db.url as string));
   const pageSize = options.pageSize ?? 10_000;
-  // Pages are checked ahead of the fold, two per worker (one read while one is hashed),
-  // or one ahead in this thread; they are folded strictly in order.
-  const ahead = Math.max(1, 2 * workers.length);
+  // Pages are checked ahead of the fold and folded strictly in order.
   const inFlight: Promise<PageCheck>[] = [];
   let nextPage = 0;
   const requestPages = () => {
-    while (inFlight.length < ahead && nextPage < total) {
+    while (inFlight.length < PAGES_AHEAD && nextPage < total) {
       const from = nextPage;
       const to = Math.min(from + pageSize, total);
-      const worker = workers[(from / pageSize) % workers.length];
-      const check = worker ? worker.check(from, to) : checkPage(db.raw, from, to);
+      const check = checkPage(db.raw, from, to);
       // A page checked ahead is dropped when a problem ends the run early; its failure
       // then has nobody to report to.
       check.catch(() => {});
@@ -126,23 +112,17 @@ export async function verifyLog(
     return undefined;
   };
 
-  try {
+  requestPages();
+  while (frontier.size < total) {
+    const page = await (inFlight.shift() as Promise<PageCheck>);
     requestPages();
-    while (frontier.size < total) {
-      const page = await (inFlight.shift() as Promise<PageCheck>);
-      requestPages();
-      if (!page.ok) return result({ seq: page.seq, reason: page.reason });
-      const { leaves } = page;
-      for (let offset = 0; offset < leaves.length; offset += HASH_BYTES) {
-        const problem = foldLeaf(
-          Buffer.from(leaves.buffer, leaves.byteOffset + offset, HASH_BYTES),
-        );
-        if (problem) return result(problem);
-      }
-      options.onProgress?.(frontier.size, total);
+    if (!page.ok) return result({ seq: page.seq, reason: page.reason });
+    const { leaves } = page;
+    for (let offset = 0; offset < leaves.length; offset += HASH_BYTES) {
+      const problem = foldLeaf(Buffer.from(leaves.buffer, leaves.byteOffset + offset, HASH_BYTES));
+      if (problem) return result(problem);
     }
-  } finally {
-    await Promise.all(workers.map((w) => w.close()));
+    options.onProgress?.(frontier.size, total);
   }
 
   const logSize = Number((await prisma.logHead.findUniqueOrThrow({ where: { id: 1 } })).size);

@@ -1,4 +1,5 @@
 export * from './action';
+export * from './canonical-json';
 export * from './cursor';
 export * from './event';
 export * from './json-value';

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type AuditEntry, newEventId, SALT_BYTES, uuid7Time } from '@auditlog/audit';
-import canonicalize from 'canonicalize';
+import { type AuditEntry, canonicalJson, newEventId, SALT_BYTES, uuid7Time } from '@auditlog/audit';
 import type { CommittedBatch } from './committed-events';
 import type { PrismaClient } from './generated/prisma/client';
 import { ensurePartitions } from './partitions';
@@ -26,14 +25,40 @@ export interface AppendResult {
 /** Fixes ids (and so partitions) in the caller's request, outside the log's lock. */
 export function prepareEntries(entries: AuditEntry[]): PreparedEntry[] {
   return entries.map((entry) => {
-    const id = entry.id ?? newEventId();
-    return { entry, id, createdAt: new Date(uuid7Time(id)), clientId: entry.id !== undefined };
+    if (entry.id !== undefined) {
+      return { entry, id: entry.id, createdAt: new Date(uuid7Time(entry.id)), clientId: true };
+    }
+    const createdAt = new Date();
+    return { entry, id: newEventId(createdAt), createdAt, clientId: false };
   });
 }
 
-// Stored as the canonical text the leaf will commit to (see the schema).
-const canonicalOrNull = (value: object | undefined) =>
-  value === undefined ? null : (canonicalize(value) as string);
+/**
+ * The events' columns as they will be stored: nested JSON as the canonical text the leaf
+ * commits to (see the schema), and a fresh random salt each for the personal-data digest.
+ */
+function committedBatch(first: number, fresh: PreparedEntry[]): CommittedBatch {
+  const column = <T>(pick: (entry: AuditEntry) => T) => fresh.map((e) => pick(e.entry));
+  const canonical = (value: object | undefined) =>
+    value === undefined ? null : canonicalJson(value);
+  return {
+    first,
+    ids: fresh.map((e) => e.id),
+    actorId: column((e) => e.actorId),
+    actorType: column((e) => e.actorType),
+    action: column((e) => e.action),
+    outcome: column((e) => e.outcome),
+    resourceType: column((e) => e.resourceType ?? null),
+    resourceId: column((e) => e.resourceId ?? null),
+    requestId: column((e) => e.requestId ?? null),
+    metadata: column((e) => canonical(e.metadata)),
+    changes: column((e) => canonical(e.changes)),
+    actorEmail: column((e) => e.actorEmail),
+    ip: column((e) => e.ip ?? null),
+    userAgent: column((e) => e.userAgent ?? null),
+    salts: randomBytes(SALT_BYTES * fresh.length),
+  };
+}
 
 /**
  * Writes a batch in one transaction: takes the log's lock (the LogHead row), drops ids
@@ -81,7 +106,7 @@ export async function appendBatch(
         fresh.map((e) => e.createdAt),
         knownPartitions,
       );
-      const salts = randomBytes(SALT_BYTES * fresh.length);
+      const batch = committedBatch(Number(head.size), fresh);
       await tx.$executeRaw`
         INSERT INTO "AuditLog" ("id", "seq", "createdAt", "actorId", "actorEmail", "actorType",
           "action", "outcome", "resourceType", "resourceId", "metadata", "changes", "ip",
@@ -89,32 +114,27 @@ export async function appendBatch(
         SELECT id, ${head.size}::bigint + ord - 1, "createdAt", "actorId", "actorEmail",
           "actorType"::"ActorType", action, outcome::"Outcome", "resourceType", "resourceId",
           metadata, changes, ip, "userAgent", "requestId",
-          substring(${salts}::bytea FROM (ord::int - 1) * ${SALT_BYTES} + 1 FOR ${SALT_BYTES})
+          substring(${batch.salts}::bytea FROM (ord::int - 1) * ${SALT_BYTES} + 1 FOR ${SALT_BYTES})
         FROM unnest(
-          ${fresh.map((e) => e.id)}::uuid[],
+          ${batch.ids}::uuid[],
           ${fresh.map((e) => e.createdAt)}::timestamptz[],
-          ${fresh.map((e) => e.entry.actorId)}::text[],
-          ${fresh.map((e) => e.entry.actorEmail)}::text[],
-          ${fresh.map((e) => e.entry.actorType)}::text[],
-          ${fresh.map((e) => e.entry.action)}::text[],
-          ${fresh.map((e) => e.entry.outcome)}::text[],
-          ${fresh.map((e) => e.entry.resourceType ?? null)}::text[],
-          ${fresh.map((e) => e.entry.resourceId ?? null)}::text[],
-          ${fresh.map((e) => canonicalOrNull(e.entry.metadata))}::text[],
-          ${fresh.map((e) => canonicalOrNull(e.entry.changes))}::text[],
-          ${fresh.map((e) => e.entry.ip ?? null)}::text[],
-          ${fresh.map((e) => e.entry.userAgent ?? null)}::text[],
-          ${fresh.map((e) => e.entry.requestId ?? null)}::text[]
+          ${batch.actorId}::text[],
+          ${batch.actorEmail}::text[],
+          ${batch.actorType}::text[],
+          ${batch.action}::text[],
+          ${batch.outcome}::text[],
+          ${batch.resourceType}::text[],
+          ${batch.resourceId}::text[],
+          ${batch.metadata}::text[],
+          ${batch.changes}::text[],
+          ${batch.ip}::text[],
+          ${batch.userAgent}::text[],
+          ${batch.requestId}::text[]
         ) WITH ORDINALITY AS r(id, "createdAt", "actorId", "actorEmail", "actorType", action,
           outcome, "resourceType", "resourceId", metadata, changes, ip, "userAgent",
           "requestId", ord)`;
       await tx.$executeRaw`UPDATE "LogHead" SET size = ${BigInt(size)} WHERE id = 1`;
-      committed = {
-        first: Number(head.size),
-        ids: fresh.map((e) => e.id),
-        entries: fresh.map((e) => e.entry),
-        salts,
-      };
+      committed = batch;
       return results;
     },
     { maxWait: 10_000, timeout: 60_000 },

@@ -1,59 +1,72 @@
 import {
-  type AuditEntry,
+  canonicalLeaf,
   HASH_BYTES,
   type Hash,
-  leafHashOf,
+  leafHash,
   piiDigest,
   SALT_BYTES,
   uuid7Time,
 } from '@auditlog/audit';
 
-/** Events one append transaction committed, numbered from `first`. */
+/** Events one append transaction committed, numbered from `first`: their columns as stored. */
 export interface CommittedBatch {
   first: number;
   ids: string[];
-  entries: AuditEntry[];
+  actorId: string[];
+  actorType: string[];
+  action: string[];
+  outcome: string[];
+  resourceType: (string | null)[];
+  resourceId: (string | null)[];
+  requestId: (string | null)[];
+  /** Canonical JSON text, as stored. */
+  metadata: (string | null)[];
+  changes: (string | null)[];
+  actorEmail: string[];
+  ip: (string | null)[];
+  userAgent: (string | null)[];
   /** The events' personal-data salts, SALT_BYTES each, in order. */
   salts: Uint8Array;
 }
 
 /**
- * The leaf hashes of a committed batch, computed from the events as the process had them:
- * the same canonical JSON the database's copy gives (canonical.test.ts holds the two to
- * the same bytes), without reading them back.
+ * The leaf hashes of a committed batch, from the events' columns as the process stored
+ * them: the same canonical JSON PostgreSQL rebuilds from the rows (canonical.test.ts
+ * holds the two to the same bytes), without reading them back.
  */
-export function batchLeaves(batch: CommittedBatch): Uint8Array {
-  const leaves = new Uint8Array(batch.ids.length * HASH_BYTES);
+export function batchLeaves(b: CommittedBatch): Uint8Array {
+  const leaves = new Uint8Array(b.ids.length * HASH_BYTES);
   // Dozens of events share each millisecond under load: format each one's time once.
   let lastTime = Number.NaN;
   let createdAt = '';
-  for (const [i, id] of batch.ids.entries()) {
-    const entry = batch.entries[i] as AuditEntry;
+  for (const [i, id] of b.ids.entries()) {
     const time = uuid7Time(id);
     if (time !== lastTime) {
       lastTime = time;
       createdAt = new Date(time).toISOString();
     }
-    const digest = piiDigest(batch.salts.subarray(i * SALT_BYTES, (i + 1) * SALT_BYTES), {
-      actorEmail: entry.actorEmail,
-      ip: entry.ip ?? null,
-      userAgent: entry.userAgent ?? null,
+    const digest = piiDigest(b.salts.subarray(i * SALT_BYTES, (i + 1) * SALT_BYTES), {
+      actorEmail: b.actorEmail[i] as string,
+      ip: b.ip[i] ?? null,
+      userAgent: b.userAgent[i] ?? null,
     });
-    const leaf = leafHashOf({
-      id,
-      seq: batch.first + i,
-      createdAt,
-      actorId: entry.actorId,
-      actorType: entry.actorType,
-      action: entry.action,
-      outcome: entry.outcome,
-      resourceType: entry.resourceType ?? null,
-      resourceId: entry.resourceId ?? null,
-      metadata: entry.metadata ?? null,
-      changes: entry.changes ?? null,
-      requestId: entry.requestId ?? null,
-      piiDigest: digest.toString('hex'),
-    });
+    const leaf = leafHash(
+      canonicalLeaf({
+        id,
+        seq: b.first + i,
+        createdAt,
+        actorId: b.actorId[i] as string,
+        actorType: b.actorType[i] as string,
+        action: b.action[i] as string,
+        outcome: b.outcome[i] as string,
+        resourceType: b.resourceType[i] ?? null,
+        resourceId: b.resourceId[i] ?? null,
+        metadata: b.metadata[i] ?? null,
+        changes: b.changes[i] ?? null,
+        requestId: b.requestId[i] ?? null,
+        piiDigest: digest.toString('hex'),
+      }),
+    );
     leaves.set(leaf, i * HASH_BYTES);
   }
   return leaves;

@@ -1,5 +1,4 @@
-import { type Hash, leafHash } from '@auditlog/audit';
-import canonicalize from 'canonicalize';
+import { canonicalJson, type Hash, leafHash } from '@auditlog/audit';
 import type { Queryable } from './raw-sql';
 
 /**
@@ -84,8 +83,7 @@ export function readHashedLeaves(
   return conn.query(HASHED_SQL, [from, to]);
 }
 
-const nested = (text: string | null) =>
-  text === null ? 'null' : (canonicalize(JSON.parse(text)) as string);
+const nested = (text: string | null) => (text === null ? 'null' : canonicalJson(JSON.parse(text)));
 
 /** The RFC 9162 leaf hash of a stored event, from its content as stored. */
 export function leafHashOfRow(row: LeafRow): Hash {

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { type AuditEntry, canonicalJson, newEventId, SALT_BYTES, uuid7Time } from '@auditlog/audit';
-import type { CommittedBatch } from './committed-events';
 import type { PrismaClient } from './generated/prisma/client';
 import { ensurePartitions } from './partitions';
 
@@ -33,16 +32,33 @@ export function prepareEntries(entries: AuditEntry[]): PreparedEntry[] {
   });
 }
 
+/** Events' columns as they are stored, for one INSERT of unnest()ed arrays. */
+interface StoredColumns {
+  ids: string[];
+  actorId: string[];
+  actorType: string[];
+  action: string[];
+  outcome: string[];
+  resourceType: (string | null)[];
+  resourceId: (string | null)[];
+  requestId: (string | null)[];
+  metadata: (string | null)[];
+  changes: (string | null)[];
+  actorEmail: string[];
+  ip: (string | null)[];
+  userAgent: (string | null)[];
+  salts: Buffer;
+}
+
 /**
  * The events' columns as they will be stored: nested JSON as the canonical text the leaf
  * commits to (see the schema), and a fresh random salt each for the personal-data digest.
  */
-function committedBatch(first: number, fresh: PreparedEntry[]): CommittedBatch {
+function storedColumns(fresh: PreparedEntry[]): StoredColumns {
   const column = <T>(pick: (entry: AuditEntry) => T) => fresh.map((e) => pick(e.entry));
   const canonical = (value: object | undefined) =>
     value === undefined ? null : canonicalJson(value);
   return {
-    first,
     ids: fresh.map((e) => e.id),
     actorId: column((e) => e.actorId),
     actorType: column((e) => e.actorType),
@@ -66,16 +82,14 @@ function committedBatch(first: number, fresh: PreparedEntry[]): CommittedBatch {
  * unnest()ed arrays. Each event gets a fresh random salt for its personal-data digest
  * (all of them cut from one random buffer: PostgreSQL's gen_random_uuid() per row costs
  * several percent of the append). Hashing happens afterwards, off this path, in the
- * integrator, which `onCommitted` hands the committed events to.
+ * integrator.
  */
 export async function appendBatch(
   prisma: PrismaClient,
   entries: PreparedEntry[],
   knownPartitions: Set<string>,
-  onCommitted?: (batch: CommittedBatch) => void,
 ): Promise<AppendResult[]> {
-  let committed: CommittedBatch | undefined;
-  const results = await prisma.$transaction(
+  return prisma.$transaction(
     async (tx) => {
       const [head] = await tx.$queryRaw<{ size: bigint }[]>`
         SELECT size FROM "LogHead" WHERE id = 1 FOR UPDATE`;
@@ -106,7 +120,7 @@ export async function appendBatch(
         fresh.map((e) => e.createdAt),
         knownPartitions,
       );
-      const batch = committedBatch(Number(head.size), fresh);
+      const batch = storedColumns(fresh);
       await tx.$executeRaw`
         INSERT INTO "AuditLog" ("id", "seq", "createdAt", "actorId", "actorEmail", "actorType",
           "action", "outcome", "resourceType", "resourceId", "metadata", "changes", "ip",
@@ -134,13 +148,10 @@ export async function appendBatch(
           outcome, "resourceType", "resourceId", metadata, changes, ip, "userAgent",
           "requestId", ord)`;
       await tx.$executeRaw`UPDATE "LogHead" SET size = ${BigInt(size)} WHERE id = 1`;
-      committed = batch;
       return results;
     },
     { maxWait: 10_000, timeout: 60_000 },
   );
-  if (committed) onCommitted?.(committed);
-  return results;
 }
 
 async function findStored(

@@ -1,10 +1,9 @@
 /**
- * Worker thread entry (see db-worker.ts): work that is mostly hashing, beside the
- * process's main thread instead of in it; on PostgreSQL over connections of its own.
+ * Worker thread entry (see db-worker.ts): integrates committed events into the tree over
+ * a PostgreSQL connection of its own, beside the process's main thread.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import pg from 'pg';
-import { batchLeaves, HeldLeaves } from './committed-events';
 import type { WorkerRequest } from './db-worker';
 import { integrate } from './integrate';
 import { pgRawSql } from './raw-sql';
@@ -12,21 +11,15 @@ import { pgRawSql } from './raw-sql';
 const port = parentPort;
 if (!port) throw new Error('db-worker-main.ts runs only as a worker thread');
 
-const { url } = workerData as { url?: string };
-const pool = url ? new pg.Pool({ connectionString: url, max: 1 }) : undefined;
+const { url } = workerData as { url: string };
+const pool = new pg.Pool({ connectionString: url, max: 1 });
 // An idle connection that loses its server emits 'error'; the next request reconnects.
-pool?.on('error', () => {});
-const sql = () => {
-  if (!pool) throw new Error('this worker has no database connection');
-  return pgRawSql(pool);
-};
-const held = new HeldLeaves();
+pool.on('error', () => {});
+const sql = pgRawSql(pool);
 
 async function answer(id: number, work: () => Promise<unknown>): Promise<void> {
   try {
-    const result = await work();
-    const transfer = result instanceof Uint8Array ? [result.buffer as ArrayBuffer] : [];
-    port?.postMessage({ id, result }, transfer);
+    port?.postMessage({ id, result: await work() });
   } catch (error) {
     port?.postMessage({ id, error: error instanceof Error ? error.message : String(error) });
   }
@@ -34,16 +27,10 @@ async function answer(id: number, work: () => Promise<unknown>): Promise<void> {
 
 port.on('message', async (request: WorkerRequest) => {
   switch (request.kind) {
-    case 'committed':
-      // Hashed at once, while the integrator has not asked for them yet.
-      held.add(request.batch.first, request.batch.ids.length, batchLeaves(request.batch));
-      return;
-    case 'leaves':
-      return answer(request.id, async () => batchLeaves(request.batch));
     case 'integrate':
-      return answer(request.id, () => integrate(sql(), held));
+      return answer(request.id, () => integrate(sql));
     case 'close':
-      await pool?.end();
+      await pool.end();
       port.close();
   }
 });

@@ -1,13 +1,8 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { CommittedBatch } from './committed-events';
 
-export type WorkerRequest =
-  | { kind: 'committed'; batch: CommittedBatch }
-  | { kind: 'leaves'; id: number; batch: CommittedBatch }
-  | { kind: 'integrate'; id: number }
-  | { kind: 'close' };
+export type WorkerRequest = { kind: 'integrate'; id: number } | { kind: 'close' };
 
 type Reply = { id: number; result: unknown } | { id: number; error: string };
 
@@ -26,9 +21,9 @@ const BOOTSTRAP = `import(${JSON.stringify(TSX_API)}).then(({ tsImport }) =>
   tsImport(${JSON.stringify(ENTRY)}, ${JSON.stringify(ENTRY)}))`;
 
 /**
- * A worker thread for work that is mostly hashing: hashing committed events, and, given
- * a PostgreSQL URL (a connection of its own), integrating them into the tree. Started on
- * first use; an idle one does not keep the process alive.
+ * A worker thread with a PostgreSQL connection of its own that integrates committed
+ * events into the tree, beside the main thread rather than in it. Started on first use;
+ * an idle one does not keep the process alive.
  */
 export class DbWorker {
   private worker: Worker | undefined;
@@ -38,17 +33,7 @@ export class DbWorker {
     { resolve(value: unknown): void; reject(error: Error): void }
   >();
 
-  constructor(private readonly url?: string) {}
-
-  /** Hands over events just committed, to hash and keep for `integrate`. */
-  committed(batch: CommittedBatch): void {
-    this.post({ kind: 'committed', batch });
-  }
-
-  /** The leaf hashes of events just committed. */
-  leaves(batch: CommittedBatch): Promise<Uint8Array> {
-    return this.ask((id) => ({ kind: 'leaves', id, batch })) as Promise<Uint8Array>;
-  }
+  constructor(private readonly url: string) {}
 
   /** Catches the tree up; resolves with its size. */
   integrate(): Promise<number> {

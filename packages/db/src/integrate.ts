@@ -1,6 +1,5 @@
 import { type CompleteNode, Frontier, HASH_BYTES, type Hash } from '@auditlog/audit';
-import type { HeldLeaves } from './committed-events';
-import { leafHashOfRow, readLeafRows } from './leaf-rows';
+import { readHashedLeaves } from './leaf-rows';
 import { appendLeafHashes } from './leaf-tiles';
 import { STORED_LEVEL_STEP } from './merkle-nodes';
 import type { RawConnection, RawSql } from './raw-sql';
@@ -20,20 +19,14 @@ export class IntegrationError extends Error {}
  * Written against the plain driver rather than Prisma so that it can run in a worker
  * thread with a connection of its own (db-worker-main.ts).
  */
-export async function integrate(sql: RawSql, held: HeldLeaves): Promise<number> {
+export async function integrate(sql: RawSql): Promise<number> {
   for (;;) {
-    const { size, done } = await sql.transaction((conn) => integratePass(conn, held));
+    const { size, done } = await sql.transaction(integratePass);
     if (done) return size;
   }
 }
 
-/** Events read back from the database at a time, when this process does not hold them. */
-const READ_EVENTS = 2000;
-
-async function integratePass(
-  conn: RawConnection,
-  held: HeldLeaves,
-): Promise<{ size: number; done: boolean }> {
+async function integratePass(conn: RawConnection): Promise<{ size: number; done: boolean }> {
   // The tree is derived from committed events: a pass lost in a crash is simply redone,
   // so its commit need not wait for the WAL flush that appends wait for.
   await conn.exec('SET LOCAL synchronous_commit = off');
@@ -57,24 +50,18 @@ async function integratePass(
       if (node.level % STORED_LEVEL_STEP === 0) nodes.push(node);
     });
   };
-  while (frontier.size < to) {
-    const leaf = await held.leafOf(frontier.size);
-    if (leaf) {
-      add(leaf);
-      continue;
-    }
-    const start = frontier.size;
-    for (const row of await readLeafRows(conn, start, Math.min(to, start + READ_EVENTS))) {
-      if (row.seq !== frontier.size) break;
-      add(leafHashOfRow(row));
-    }
-    if (frontier.size === start) {
-      // Appends number events without gaps under a lock, so this is damage, not a race:
-      // the tree stays as it is, and verify() reports the event.
-      throw new IntegrationError(
-        `cannot extend the Merkle tree: event ${start} is missing or stored twice`,
-      );
-    }
+  // PostgreSQL builds and hashes the leaves from the rows as stored (events are stored in
+  // canonical form, see the schema): far cheaper than in JavaScript, and on its own core.
+  for (const row of await readHashedLeaves(conn, from, to)) {
+    if (row.seq !== frontier.size) break;
+    add(Buffer.from(row.leaf));
+  }
+  if (frontier.size !== to) {
+    // Appends number events without gaps under a lock, so this is damage, not a race:
+    // the tree stays as it is, and verify() reports the event.
+    throw new IntegrationError(
+      `cannot extend the Merkle tree: event ${frontier.size} is missing or stored twice`,
+    );
   }
   await appendLeafHashes(conn, from, hashes);
   if (nodes.length > 0) {

@@ -1,4 +1,3 @@
-import { batchLeaves, type CommittedBatch, HeldLeaves } from './committed-events';
 import type { Database } from './database';
 import { DbWorker } from './db-worker';
 import { integrate } from './integrate';
@@ -10,31 +9,27 @@ const INTEGRATION_DELAY_MS = 100;
  * Keeps the Merkle tree caught up with the log in the background. Appends ask for
  * integration once they commit and do not wait for it; whatever needs the tree current
  * (a checkpoint, verification, shutdown) awaits `catchUp()`. Requests that arrive while
- * a pass runs are served together by one more pass after it. On PostgreSQL the whole
- * work runs in a worker thread with its own connection; embedded PGlite lives on the
- * main thread, so there a worker hashes the committed events and the tree is written in
- * place.
+ * a pass runs are served together by one more pass after it. PostgreSQL hashes the
+ * events; folding them into the tree runs, on PostgreSQL, in a worker thread with its own
+ * connection, and in place beside embedded PGlite (which lives on the main thread).
  */
 export class BackgroundIntegrator {
   private running: Promise<number> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private queued: Promise<number> | undefined;
   private worker: DbWorker | undefined;
-  /** Leaf hashes of what this process committed, when integration runs in place. */
-  private readonly held = new HeldLeaves();
 
   constructor(
     private readonly db: Pick<Database, 'raw' | 'url'>,
     private readonly onError: (error: unknown) => void,
   ) {
-    this.worker = new DbWorker(db.url);
+    this.worker = db.url ? new DbWorker(db.url) : undefined;
   }
 
   /** Integrates every event committed before the call; resolves with the tree's size. */
   catchUp(): Promise<number> {
     if (!this.running) {
-      const pass =
-        this.worker && this.db.url ? this.worker.integrate() : integrate(this.db.raw, this.held);
+      const pass = this.worker ? this.worker.integrate() : integrate(this.db.raw);
       this.running = pass.finally(() => {
         this.running = undefined;
       });
@@ -47,16 +42,6 @@ export class BackgroundIntegrator {
         return this.catchUp();
       });
     return this.queued;
-  }
-
-  /** Hears of events this process committed (before `request`, so they are at hand). */
-  committed(batch: CommittedBatch): void {
-    if (this.worker && this.db.url) {
-      this.worker.committed(batch);
-      return;
-    }
-    const count = batch.ids.length;
-    this.held.add(batch.first, count, this.worker?.leaves(batch) ?? batchLeaves(batch));
   }
 
   /**

@@ -34,10 +34,7 @@ export class AuditStore {
     options: AuditStoreOptions = {},
   ) {
     this.committer = new GroupCommitter(
-      (entries) =>
-        appendBatch(db.prisma, entries, this.knownPartitions, (batch) =>
-          this.integrator.committed(batch),
-        ),
+      (entries) => appendBatch(db.prisma, entries, this.knownPartitions),
       // Larger batches stop paying off well before this, and it bounds one transaction.
       LIMITS.batch * 5,
     );

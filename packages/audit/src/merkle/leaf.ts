@@ -46,7 +46,7 @@ export function piiDigest(salt: Uint8Array, pii: PersonalData): Buffer {
 }
 
 const str = (value: string | null) => (value === null ? 'null' : JSON.stringify(value));
-const json = (value: object | null) => (value === null ? null : canonicalJson(value));
+const json = (value: object | null) => (value === null ? 'null' : canonicalJson(value));
 
 /**
  * RFC 8785 (JCS) canonical JSON of a leaf, as a verifier in any language can rebuild it.
@@ -56,14 +56,7 @@ const json = (value: object | null) => (value === null ? null : canonicalJson(va
  * text in SQL from stored rows (leaf-rows.ts); a test holds the two to the same bytes.
  */
 export function leafBytes(f: LeafFields): string {
-  return canonicalLeaf({ ...f, changes: json(f.changes), metadata: json(f.metadata) });
-}
-
-/** leafBytes for fields whose nested JSON is already canonical text, as the store keeps it. */
-export function canonicalLeaf(
-  f: Omit<LeafFields, 'changes' | 'metadata'> & { changes: string | null; metadata: string | null },
-): string {
-  return `{"_v":1,"action":${str(f.action)},"actorId":${str(f.actorId)},"actorType":${str(f.actorType)},"changes":${f.changes ?? 'null'},"createdAt":${str(f.createdAt)},"id":${str(f.id)},"metadata":${f.metadata ?? 'null'},"outcome":${str(f.outcome)},"piiDigest":${str(f.piiDigest)},"requestId":${str(f.requestId)},"resourceId":${str(f.resourceId)},"resourceType":${str(f.resourceType)},"seq":${f.seq}}`;
+  return `{"_v":1,"action":${str(f.action)},"actorId":${str(f.actorId)},"actorType":${str(f.actorType)},"changes":${json(f.changes)},"createdAt":${str(f.createdAt)},"id":${str(f.id)},"metadata":${json(f.metadata)},"outcome":${str(f.outcome)},"piiDigest":${str(f.piiDigest)},"requestId":${str(f.requestId)},"resourceId":${str(f.resourceId)},"resourceType":${str(f.resourceType)},"seq":${f.seq}}`;
 }
 
 export function leafHashOf(fields: LeafFields): Hash {

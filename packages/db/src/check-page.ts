@@ -1,5 +1,5 @@
 import { HASH_BYTES } from '@auditlog/audit';
-import { leafHashOfRow, readHashedLeaves, readLeafRowsOf } from './leaf-rows';
+import { findGap, leafHashOfRow, readHashedRange, readLeafRowsOf } from './leaf-rows';
 import { readLeafHashes } from './leaf-tiles';
 import type { RawSql } from './raw-sql';
 
@@ -17,17 +17,18 @@ export type PageCheck =
  * and canonicalised here before they are judged. The tree above is the caller's to check.
  */
 export async function checkPage(sql: RawSql, from: number, to: number): Promise<PageCheck> {
-  const [rows, stored] = await Promise.all([
-    sql.withConnection((conn) => readHashedLeaves(conn, from, to)),
+  const [computed, stored] = await Promise.all([
+    sql.withConnection((conn) => readHashedRange(conn, from, to)),
     sql.withConnection((conn) => readLeafHashes(conn, from, to)),
   ]);
+  if (!computed) {
+    const gap = await sql.withConnection((conn) => findGap(conn, from, to));
+    const seq = gap?.seq ?? from;
+    return { ok: false, seq, reason: `event ${seq} is ${gap?.twice ? 'stored twice' : 'missing'}` };
+  }
   const leaves = new Uint8Array((to - from) * HASH_BYTES);
   const unconfirmed: number[] = [];
-  let seq = from;
-  for (const row of rows) {
-    if (row.seq < seq)
-      return { ok: false, seq: row.seq, reason: `event ${row.seq} is stored twice` };
-    if (row.seq > seq) return { ok: false, seq, reason: `event ${seq} is missing` };
+  for (let seq = from; seq < to; seq++) {
     const recorded = stored.get(seq);
     if (!recorded) {
       return {
@@ -36,11 +37,12 @@ export async function checkPage(sql: RawSql, from: number, to: number): Promise<
         reason: `event ${seq}: its leaf hash is missing from the stored tree`,
       };
     }
-    if (!recorded.equals(row.leaf)) unconfirmed.push(seq);
-    leaves.set(recorded, (seq - from) * HASH_BYTES);
-    seq += 1;
+    const offset = (seq - from) * HASH_BYTES;
+    if (computed.compare(recorded, 0, HASH_BYTES, offset, offset + HASH_BYTES) !== 0) {
+      unconfirmed.push(seq);
+    }
+    leaves.set(recorded, offset);
   }
-  if (seq < to) return { ok: false, seq, reason: `event ${seq} is missing` };
   if (unconfirmed.length > 0) {
     const rebuilt = await sql.withConnection((conn) => readLeafRowsOf(conn, unconfirmed));
     for (const row of rebuilt) {

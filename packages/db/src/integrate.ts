@@ -1,5 +1,5 @@
 import { type CompleteNode, Frontier, HASH_BYTES, type Hash } from '@auditlog/audit';
-import { readHashedLeaves } from './leaf-rows';
+import { findGap, readHashedRange } from './leaf-rows';
 import { appendLeafHashes } from './leaf-tiles';
 import { STORED_LEVEL_STEP } from './merkle-nodes';
 import type { RawConnection, RawSql } from './raw-sql';
@@ -52,16 +52,17 @@ async function integratePass(conn: RawConnection): Promise<{ size: number; done:
   };
   // PostgreSQL builds and hashes the leaves from the rows as stored (events are stored in
   // canonical form, see the schema): far cheaper than in JavaScript, and on its own core.
-  for (const row of await readHashedLeaves(conn, from, to)) {
-    if (row.seq !== frontier.size) break;
-    add(Buffer.from(row.leaf));
-  }
-  if (frontier.size !== to) {
+  const leaves = await readHashedRange(conn, from, to);
+  if (!leaves) {
     // Appends number events without gaps under a lock, so this is damage, not a race:
     // the tree stays as it is, and verify() reports the event.
+    const gap = await findGap(conn, from, to);
     throw new IntegrationError(
-      `cannot extend the Merkle tree: event ${frontier.size} is missing or stored twice`,
+      `cannot extend the Merkle tree: event ${gap?.seq} is ${gap?.twice ? 'stored twice' : 'missing'}`,
     );
+  }
+  for (let offset = 0; offset < leaves.length; offset += HASH_BYTES) {
+    add(leaves.subarray(offset, offset + HASH_BYTES));
   }
   await appendLeafHashes(conn, from, hashes);
   if (nodes.length > 0) {

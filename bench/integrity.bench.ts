@@ -16,7 +16,7 @@ import { appendPlain } from './baselines';
 import { benchEntries } from './entries';
 
 const LOG_SIZE = Number(process.env.BENCH_LOG_SIZE ?? 1_000_000);
-const INGEST_EVENTS = Number(process.env.BENCH_INGEST_EVENTS ?? 100_000);
+const INGEST_EVENTS = Number(process.env.BENCH_INGEST_EVENTS ?? 200_000);
 const DRIVERS = (process.env.BENCH_DRIVERS ?? 'postgres').split(',') as TestDriver[];
 const { privateKey, publicKey } = generateKeyPairSync('ed25519');
 
@@ -57,7 +57,7 @@ async function ingest(driver: TestDriver) {
     let integratedSeconds = 0;
     // Few long rounds: each ends by waiting for the tree to take in its last batch, a
     // tail that is the integration's latency rather than its throughput.
-    const rounds = 4;
+    const rounds = 8;
     const perRound = INGEST_EVENTS / rounds;
     for (let r = 0; r < rounds; r++) {
       const slice = rows.slice(r * perRound, (r + 1) * perRound);

@@ -109,7 +109,8 @@ export async function appendBatch(
           continue;
         }
         const result = { id: entry.id, seq: size++, createdAt: entry.createdAt, duplicate: false };
-        stored.set(entry.id, result);
+        // The same client id twice in one batch is stored once.
+        if (entry.clientId) stored.set(entry.id, result);
         fresh.push(entry);
         results.push(result);
       }

@@ -7,9 +7,9 @@ import type { Queryable } from './raw-sql';
  * piiDigest() in packages/audit (merkle/leaf.ts) computes the same in TypeScript.
  */
 export const PII_DIGEST_SQL = `CASE WHEN "piiSalt" IS NULL THEN "piiDigest" ELSE
-  pg_catalog.sha256("piiSalt" || pg_catalog.convert_to('[' || pg_catalog.to_json("actorEmail")::text
-    || ',' || coalesce(pg_catalog.to_json(ip)::text, 'null') || ','
-    || coalesce(pg_catalog.to_json("userAgent")::text, 'null') || ']', 'UTF8')) END`;
+  pg_catalog.sha256("piiSalt" || pg_catalog.convert_to(pg_catalog.concat('[',
+    pg_catalog.to_json("actorEmail"), ',', coalesce(pg_catalog.to_json(ip)::text, 'null'), ',',
+    coalesce(pg_catalog.to_json("userAgent")::text, 'null'), ']'), 'UTF8')) END`;
 
 /**
  * One stored event as hashing needs it: the canonical leaf text around the two nested

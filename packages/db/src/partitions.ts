@@ -20,8 +20,11 @@ export async function ensurePartitions(
   times: readonly Date[],
   known: Set<string>,
 ): Promise<void> {
+  // A batch spans a month or two: name each month once, not each event.
+  const months = new Map<number, Date>();
+  for (const at of times) months.set(at.getUTCFullYear() * 12 + at.getUTCMonth(), at);
   const needed = new Map<string, Date>();
-  for (const at of times) {
+  for (const at of months.values()) {
     const name = partitionName(at);
     if (!known.has(name)) needed.set(name, monthStart(at));
   }

@@ -1,4 +1,4 @@
-import { auditEntrySchema } from '@auditlog/audit';
+import { type AuditEvent, auditEntrySchema, eventProblem } from '@auditlog/audit';
 import { describe, expect, it } from 'vitest';
 import { appendBatch, prepareEntries } from './append';
 import { AuditStore } from './store';
@@ -40,6 +40,24 @@ describe.each(TEST_DRIVERS)('the background integrator on %s', (driver) => {
     for await (const page of t.store.scan({})) exported.push(...page);
     expect(exported).toHaveLength(505);
     expect(exported.every((e) => /^[0-9a-f]{64}$/.test(e.hash ?? ''))).toBe(true);
+  });
+
+  it('takes in an event whose person was erased before it joined the tree', async () => {
+    const early = auditEntrySchema.parse({
+      actorId: 'usr_early',
+      actorEmail: 'early@example.com',
+      action: 'document.updated',
+      ip: '192.0.2.7',
+    });
+    await appendBatch(t.db.prisma, prepareEntries([early]), new Set());
+    expect(await t.store.erasePerson('early@example.com')).toEqual([
+      { actorId: 'usr_early', events: 1 },
+    ]);
+    await t.store.integrated();
+    expect(await t.store.verify()).toMatchObject({ ok: true });
+    const [event] = (await t.store.query({ actor: 'usr_early' }, { limit: 1 })).events;
+    expect(event).toMatchObject({ actorEmail: '', piiSalt: null });
+    expect(eventProblem(event as AuditEvent)).toBeUndefined();
   });
 
   it('stops at a missing event, and verify() names it', async () => {

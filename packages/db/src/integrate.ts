@@ -10,9 +10,9 @@ const PASS_EVENTS = 20_000;
 export class IntegrationError extends Error {}
 
 /**
- * Extends the Merkle tree over events that are committed but not yet in it: those this
- * process committed were hashed from memory as they were committed, any others (another
- * process's, or left by a crash) are read back from the database and hashed. Takes the
+ * Extends the Merkle tree over events that are committed but not yet in it, whichever
+ * process committed them (or crashed after committing them): PostgreSQL hashes them from
+ * the rows as stored, so the tree commits to exactly what the database holds. Takes the
  * TreeHead row lock, so integrators in several processes take turns, and appends (which
  * lock LogHead) never wait for it. Returns the tree's size afterwards.
  *

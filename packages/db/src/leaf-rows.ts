@@ -48,16 +48,9 @@ const PIECES = `seq,
       '","requestId":', ${nullable('"requestId"')}, ',"resourceId":', ${nullable('"resourceId"')},
       ',"resourceType":', ${nullable('"resourceType"')}, ',"seq":', seq, '}') AS tail`;
 
-const LEAF_SQL = (where: string) => `
+const LISTED = `
   SELECT ${PIECES.replace('seq,', 'seq::float8 AS seq,')}
-  FROM "AuditLog" WHERE ${where} ORDER BY seq`;
-const RANGE = LEAF_SQL('seq >= $1 AND seq < $2');
-const LISTED = LEAF_SQL('seq = ANY($1::bigint[])');
-
-/** The events numbered from `from` up to (not including) `to`, in seq order. */
-export function readLeafRows(conn: Queryable, from: number, to: number): Promise<LeafRow[]> {
-  return conn.query<LeafRow>(RANGE, [from, to]);
-}
+  FROM "AuditLog" WHERE seq = ANY($1::bigint[]) ORDER BY seq`;
 
 /** The given events, in seq order. */
 export function readLeafRowsOf(conn: Queryable, seqs: number[]): Promise<LeafRow[]> {
@@ -66,7 +59,8 @@ export function readLeafRowsOf(conn: Queryable, seqs: number[]): Promise<LeafRow
 
 // PostgreSQL builds and hashes each leaf itself, taking the nested JSON as stored: right
 // for every event stored since it is kept as canonical text (see the schema). Events
-// stored before, as jsonb, come out wrong here and are rebuilt with readLeafRows.
+// stored before, as jsonb (all in the tree before the change), come out wrong here, and
+// verification rebuilds them with readLeafRowsOf.
 const LEAF_HASH = `pg_catalog.sha256('\\x00'::bytea || pg_catalog.convert_to(
   pg_catalog.concat(head, coalesce(changes, 'null'), middle, coalesce(metadata, 'null'), tail),
   'UTF8'))`;

@@ -30,14 +30,6 @@ export async function allCheckpoints(prisma: PrismaClient): Promise<Checkpoint[]
   return rows.map(toCheckpoint);
 }
 
-export async function checkpointOfSize(prisma: PrismaClient, treeSize: number) {
-  const row = await prisma.checkpoint.findFirst({
-    where: { treeSize: BigInt(treeSize) },
-    orderBy: { id: 'desc' },
-  });
-  return row ? toCheckpoint(row) : null;
-}
-
 /**
  * Signs the tree as it stands (as far as it is integrated). Reads the tree head in one
  * statement (a consistent snapshot, no lock needed); when the tree has not grown since

@@ -4,7 +4,7 @@ import { readLeafHashesOf } from './leaf-tiles';
 import { prismaQueryable } from './raw-sql';
 
 /** A stored row as the API and exports present it, with its leaf hash once integrated. */
-export function toAuditEvent(row: AuditLog, hash: Buffer | undefined): AuditEvent {
+function toAuditEvent(row: AuditLog, hash: Buffer | undefined): AuditEvent {
   // While the personal data exists its digest is derived from it, as the leaf was.
   const digest = row.piiSalt
     ? piiDigest(row.piiSalt, {

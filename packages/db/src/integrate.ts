@@ -1,4 +1,4 @@
-import { type CompleteNode, Frontier, HASH_BYTES, type Hash } from '@auditlog/audit';
+import { type CompleteNode, Frontier, HASH_BYTES } from '@auditlog/audit';
 import { findGap, readHashedRange } from './leaf-rows';
 import { appendLeafHashes } from './leaf-tiles';
 import { STORED_LEVEL_STEP } from './merkle-nodes';
@@ -41,15 +41,6 @@ async function integratePass(conn: RawConnection): Promise<{ size: number; done:
   const to = Math.min(log.size, from + PASS_EVENTS);
   if (from >= to) return { size: from, done: true };
 
-  const frontier = Frontier.decode(from, tree.frontier);
-  const hashes: Hash[] = [];
-  const nodes: CompleteNode[] = [];
-  const add = (leaf: Hash) => {
-    hashes.push(leaf);
-    frontier.push(leaf, (node) => {
-      if (node.level % STORED_LEVEL_STEP === 0) nodes.push(node);
-    });
-  };
   // PostgreSQL builds and hashes the leaves from the rows as stored (events are stored in
   // canonical form, see the schema): far cheaper than in JavaScript, and on its own core.
   const leaves = await readHashedRange(conn, from, to);
@@ -61,10 +52,15 @@ async function integratePass(conn: RawConnection): Promise<{ size: number; done:
       `cannot extend the Merkle tree: event ${gap?.seq} is ${gap?.twice ? 'stored twice' : 'missing'}`,
     );
   }
+  const frontier = Frontier.decode(from, tree.frontier);
+  const nodes: CompleteNode[] = [];
+  const keepStored = (node: CompleteNode) => {
+    if (node.level % STORED_LEVEL_STEP === 0) nodes.push(node);
+  };
   for (let offset = 0; offset < leaves.length; offset += HASH_BYTES) {
-    add(leaves.subarray(offset, offset + HASH_BYTES));
+    frontier.push(leaves.subarray(offset, offset + HASH_BYTES), keepStored);
   }
-  await appendLeafHashes(conn, from, hashes);
+  await appendLeafHashes(conn, from, leaves);
   if (nodes.length > 0) {
     await conn.query(
       `INSERT INTO "MerkleNode" ("level", "index", "hash")

@@ -42,21 +42,22 @@ export async function readLeafHashesOf(db: Queryable, seqs: number[]): Promise<L
 }
 
 /**
- * Stores the hashes of events `first`, `first` + 1, ... Only the first tile can exist
- * already (partly filled): it is extended, which the table's trigger permits. The hashes
- * travel as one bytea, cut into tiles by PostgreSQL.
+ * Stores the hashes of events `first`, `first` + 1, ..., given end to end. Only the first
+ * tile can exist already (partly filled): it is extended, which the table's trigger
+ * permits. The hashes travel as one bytea, cut into tiles by PostgreSQL.
  */
 export async function appendLeafHashes(
   conn: RawConnection,
   first: number,
-  hashes: Hash[],
+  hashes: Uint8Array,
 ): Promise<void> {
+  const count = hashes.length / HASH_BYTES;
   const tiles: number[] = [];
   const starts: number[] = [];
   const counts: number[] = [];
-  for (let i = 0; i < hashes.length; ) {
+  for (let i = 0; i < count; ) {
     const tile = Math.floor((first + i) / TILE_LEAVES);
-    const end = Math.min(hashes.length, (tile + 1) * TILE_LEAVES - first);
+    const end = Math.min(count, (tile + 1) * TILE_LEAVES - first);
     tiles.push(tile);
     starts.push(i);
     counts.push(end - i);
@@ -67,6 +68,6 @@ export async function appendLeafHashes(
      SELECT tile, substring($4::bytea FROM start * ${HASH_BYTES} + 1 FOR count * ${HASH_BYTES})
      FROM unnest($1::bigint[], $2::int[], $3::int[]) AS x(tile, start, count)
      ON CONFLICT (tile) DO UPDATE SET hashes = t.hashes || EXCLUDED.hashes`,
-    [tiles, starts, counts, Buffer.concat(hashes)],
+    [tiles, starts, counts, hashes],
   );
 }

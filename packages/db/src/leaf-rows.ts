@@ -35,7 +35,7 @@ export interface LeafRow {
 const str = (column: string) => `pg_catalog.to_json(${column})`;
 const nullable = (column: string) => `coalesce(${str(column)}::text, 'null')`;
 
-const PIECES = `seq,
+const PIECES = `
     pg_catalog.concat('{"_v":1,"action":"', action, '","actorId":', ${str('"actorId"')},
       ',"actorType":"', "actorType", '","changes":') AS head,
     changes,
@@ -49,7 +49,7 @@ const PIECES = `seq,
       ',"resourceType":', ${nullable('"resourceType"')}, ',"seq":', seq, '}') AS tail`;
 
 const LISTED = `
-  SELECT ${PIECES.replace('seq,', 'seq::float8 AS seq,')}
+  SELECT seq::float8 AS seq, ${PIECES}
   FROM "AuditLog" WHERE seq = ANY($1::bigint[]) ORDER BY seq`;
 
 /** The given events, in seq order. */
@@ -73,7 +73,7 @@ const SEQS_SQL =
 const HASHED_RANGE_SQL = `
   SELECT CASE WHEN count(*) = $2::bigint - $1::bigint AND count(DISTINCT seq) = count(*)
     THEN pg_catalog.string_agg(${LEAF_HASH}, ''::bytea ORDER BY seq) END AS leaves
-  FROM (SELECT ${PIECES} FROM "AuditLog" WHERE seq >= $1 AND seq < $2) p`;
+  FROM (SELECT seq, ${PIECES} FROM "AuditLog" WHERE seq >= $1 AND seq < $2) p`;
 
 /**
  * The first event from `from` to `to` - 1 that is missing or stored twice, if any: what

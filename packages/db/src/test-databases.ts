@@ -14,8 +14,6 @@ export type TestDriver = (typeof TEST_DRIVERS)[number];
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
 export interface TestDatabase extends Database {
-  /** The URL of the PostgreSQL database, for tests that open a second connection. */
-  url?: string;
   drop(): Promise<void>;
 }
 
@@ -40,7 +38,6 @@ export async function createTestDatabase(driver: TestDriver): Promise<TestDataba
   await migrate(db.raw);
   return {
     ...db,
-    url: url.toString(),
     async drop() {
       await db.close();
       const cleanup = new pg.Client({ connectionString: ADMIN_URL });

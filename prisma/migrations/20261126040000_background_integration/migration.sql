@@ -37,8 +37,6 @@ ALTER TABLE "LogHead" DROP COLUMN "frontier";
 
 -- An erasure now records the digest it keeps (piiDigest), computed from the salt and the
 -- data it removes; until then the digest is derived from them.
-DROP TRIGGER "AuditLog_no_update" ON "AuditLog";
-DROP FUNCTION "audit_log_erasure_only"();
 ALTER TABLE "AuditLog" DROP COLUMN "hash";
 ALTER TABLE "AuditLog" ALTER COLUMN "piiDigest" DROP NOT NULL;
 
@@ -50,7 +48,9 @@ ALTER TABLE "AuditLog"
   ALTER COLUMN "metadata" TYPE TEXT USING "metadata"::text,
   ALTER COLUMN "changes" TYPE TEXT USING "changes"::text;
 
-CREATE FUNCTION "audit_log_erasure_only"() RETURNS trigger LANGUAGE plpgsql AS $$
+-- The erasure trigger (init migration) gets a function that leaves out the dropped hash
+-- column and lets an erasure record the digest.
+CREATE OR REPLACE FUNCTION "audit_log_erasure_only"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF NEW."actorEmail" = '' AND NEW."ip" IS NULL AND NEW."userAgent" IS NULL
      AND NEW."piiSalt" IS NULL AND NEW."erasedAt" IS NOT NULL AND NEW."piiDigest" IS NOT NULL
@@ -69,9 +69,6 @@ BEGIN
     USING ERRCODE = 'insufficient_privilege';
 END;
 $$;
-
-CREATE TRIGGER "AuditLog_no_update" BEFORE UPDATE ON "AuditLog"
-  FOR EACH ROW EXECUTE FUNCTION "audit_log_erasure_only"();
 
 -- A tile may only grow at its end.
 CREATE FUNCTION "leaf_tile_append_only"() RETURNS trigger LANGUAGE plpgsql AS $$

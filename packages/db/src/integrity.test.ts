@@ -170,6 +170,14 @@ describe.each(TEST_DRIVERS)('tampering with plain SQL on %s', (driver) => {
       (s) => s,
     ],
     [
+      'a NULL where the schema forbade one',
+      (s) => [
+        `ALTER TABLE "AuditLog" ALTER COLUMN "actorId" DROP NOT NULL; UPDATE "AuditLog" SET "actorId" = NULL WHERE seq = ${s}`,
+        `UPDATE "AuditLog" SET "actorId" = 'usr_${s % 7}' WHERE seq = ${s}; ALTER TABLE "AuditLog" ALTER COLUMN "actorId" SET NOT NULL`,
+      ],
+      (s) => s,
+    ],
+    [
       'a deleted row',
       (s) => [
         `CREATE TABLE saved AS SELECT * FROM "AuditLog" WHERE seq = ${s}; DELETE FROM "AuditLog" WHERE seq = ${s}`,

@@ -7,9 +7,8 @@ import type { Queryable } from './raw-sql';
  * piiDigest() in packages/audit (merkle/leaf.ts) computes the same in TypeScript.
  */
 export const PII_DIGEST_SQL = `CASE WHEN "piiSalt" IS NULL THEN "piiDigest" ELSE
-  pg_catalog.sha256("piiSalt" || pg_catalog.convert_to(pg_catalog.concat('[',
-    pg_catalog.to_json("actorEmail"), ',', coalesce(pg_catalog.to_json(ip)::text, 'null'), ',',
-    coalesce(pg_catalog.to_json("userAgent")::text, 'null'), ']'), 'UTF8')) END`;
+  pg_catalog.sha256("piiSalt" || pg_catalog.convert_to(
+    pg_catalog.to_json(ARRAY["actorEmail", ip, "userAgent"])::text, 'UTF8')) END`;
 
 /**
  * One stored event as hashing needs it: the canonical leaf text around the two nested
@@ -27,26 +26,28 @@ export interface LeafRow {
 }
 
 // Functions are schema-qualified so that nothing placed earlier on the search_path can
-// stand in for them; concat() builds each piece in one pass (and turns NULL into '').
+// stand in for them. The pieces are joined with || rather than concat(), which looks up
+// each argument's output function on every call: PostgreSQL builds a leaf in about a
+// sixth less time. || passes NULL on, so whatever may be NULL is coalesced.
 // Enum values and actions (which the API restricts to [a-z0-9_.]) need no JSON escaping;
 // a tampered value that would have needed it simply no longer matches its hash, which is
 // the right verdict. So does a missing digest (personal data removed other than by an
 // erasure), which leaves an empty string.
-const str = (column: string) => `pg_catalog.to_json(${column})`;
-const nullable = (column: string) => `coalesce(${str(column)}::text, 'null')`;
+const str = (column: string) => `pg_catalog.to_json(${column})::text`;
+const nullable = (column: string) => `coalesce(${str(column)}, 'null')`;
 
 const PIECES = `
-    pg_catalog.concat('{"_v":1,"action":"', action, '","actorId":', ${str('"actorId"')},
-      ',"actorType":"', "actorType", '","changes":') AS head,
+    '{"_v":1,"action":"' || action || '","actorId":' || ${str('"actorId"')} ||
+      ',"actorType":"' || "actorType"::text || '","changes":' AS head,
     changes,
-    pg_catalog.concat(',"createdAt":"',
-      pg_catalog.to_char("createdAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-      '","id":"', id, '","metadata":') AS middle,
+    ',"createdAt":"' ||
+      pg_catalog.to_char("createdAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') ||
+      '","id":"' || id::text || '","metadata":' AS middle,
     metadata,
-    pg_catalog.concat(',"outcome":"', outcome, '","piiDigest":"',
-      pg_catalog.encode(${PII_DIGEST_SQL}, 'hex'),
-      '","requestId":', ${nullable('"requestId"')}, ',"resourceId":', ${nullable('"resourceId"')},
-      ',"resourceType":', ${nullable('"resourceType"')}, ',"seq":', seq, '}') AS tail`;
+    ',"outcome":"' || outcome::text || '","piiDigest":"' ||
+      coalesce(pg_catalog.encode(${PII_DIGEST_SQL}, 'hex'), '') ||
+      '","requestId":' || ${nullable('"requestId"')} || ',"resourceId":' || ${nullable('"resourceId"')} ||
+      ',"resourceType":' || ${nullable('"resourceType"')} || ',"seq":' || seq::text || '}' AS tail`;
 
 const LISTED = `
   SELECT seq::float8 AS seq, ${PIECES}
@@ -60,10 +61,11 @@ export function readLeafRowsOf(conn: Queryable, seqs: number[]): Promise<LeafRow
 // PostgreSQL builds and hashes each leaf itself, taking the nested JSON as stored: right
 // for every event stored since it is kept as canonical text (see the schema). Events
 // stored before, as jsonb (all in the tree before the change), come out wrong here, and
-// verification rebuilds them with readLeafRowsOf.
-const LEAF_HASH = `pg_catalog.sha256('\\x00'::bytea || pg_catalog.convert_to(
-  pg_catalog.concat(head, coalesce(changes, 'null'), middle, coalesce(metadata, 'null'), tail),
-  'UTF8'))`;
+// verification rebuilds them with readLeafRowsOf. A NULL where the schema forbids one
+// (its constraint dropped) hashes an empty leaf, which matches nothing, rather than
+// leaving the event out of the aggregate.
+const LEAF_HASH = `pg_catalog.sha256('\\x00'::bytea || pg_catalog.convert_to(coalesce(
+  head || coalesce(changes, 'null') || middle || coalesce(metadata, 'null') || tail, ''), 'UTF8'))`;
 
 const SEQS_SQL =
   'SELECT seq::float8 AS seq FROM "AuditLog" WHERE seq >= $1 AND seq < $2 ORDER BY seq';

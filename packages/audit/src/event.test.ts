@@ -111,4 +111,14 @@ describe('UUIDv7 time', () => {
     const at = new Date('2026-03-04T05:06:07.089Z');
     expect(uuid7Time(newEventId(at))).toBe(at.getTime());
   });
+
+  it('sorts ids made in the same millisecond in the order they were made', () => {
+    const at = new Date('2026-03-04T05:06:07.089Z');
+    const ids = Array.from({ length: 1000 }, () => newEventId(at));
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(ids).size).toBe(1000);
+    expect(ids.every((id) => uuid7Time(id) === at.getTime())).toBe(true);
+    // A new millisecond starts from a fresh random count, still after the last.
+    expect(newEventId(new Date(at.getTime() + 1)) > (ids.at(-1) as string)).toBe(true);
+  });
 });

@@ -132,6 +132,33 @@ describe.each(TEST_DRIVERS)('the HTTP server on %s', (driver) => {
 
   it('reports health with the database in use', async () => {
     const response = await fetch(`${base}/healthz`);
-    expect(await response.json()).toMatchObject({ status: 'ok', database: driver });
+    expect(await response.json()).toEqual({ status: 'ok', database: driver, tree: 'ok' });
+  });
+
+  it('reports a tree that cannot follow the log, and says why to a signed-in reader', async () => {
+    const client = createTRPCClient<AppRouter>({
+      links: [httpBatchLink({ url: `${base}/trpc`, headers: auth })],
+    });
+    const health = async () =>
+      ((await (await fetch(`${base}/healthz`)).json()) as { tree: string }).tree;
+    const moveHead = (by: number) =>
+      db.raw.withConnection((c) =>
+        c.exec(`SET session_replication_role = replica;
+          UPDATE "LogHead" SET size = size + ${by}; SET session_replication_role = origin;`),
+      );
+    // The log head counts an event that is not there, as if its row had been deleted.
+    const size = await store.size();
+    await moveHead(1);
+    await expect(store.integrated()).rejects.toThrow(`event ${size} is missing`);
+    expect(await health()).toBe('stalled');
+    expect((await client.checkpoint.query()).tree).toEqual({
+      logSize: size + 1,
+      treeSize: size,
+      failure: expect.stringContaining(`event ${size} is missing`),
+    });
+
+    await moveHead(-1);
+    await store.integrated();
+    expect(await health()).toBe('ok');
   });
 });

@@ -110,8 +110,10 @@ export async function buildApp({
 
   app.get('/healthz', async (_request, reply) => {
     try {
-      await store.size();
-      return { status: 'ok', database: store.db.driver };
+      const { failure } = await store.treeStatus();
+      // "stalled": events are still accepted, but the tree (and so every new checkpoint)
+      // has stopped following them; the reason is for signed-in users (`checkpoint`).
+      return { status: 'ok', database: store.db.driver, tree: failure ? 'stalled' : 'ok' };
     } catch (error) {
       return reply.code(503).send({ status: 'unavailable', error: String(error) });
     }

@@ -30,8 +30,9 @@ describe.each(TEST_DRIVERS)('integrity procedures on %s', (driver) => {
       treeSize: 40,
       checked: 1,
     });
-    const { publicKey } = await caller.api.checkpoint();
+    const { publicKey, tree } = await caller.api.checkpoint();
     expect(publicKey).toMatch(/^-----BEGIN PUBLIC KEY-----/);
+    expect(tree).toEqual({ logSize: 40, treeSize: 40, failure: null });
   });
 
   it('proves an older checkpoint is a prefix of a newer one', async () => {

@@ -27,7 +27,7 @@ describe.each(TEST_DRIVERS)('the background integrator on %s', (driver) => {
 
     const restarted = new AuditStore(t.db);
     expect(await restarted.integrated()).toBe(500);
-    expect(await restarted.treeSize()).toBe(500);
+    expect(await restarted.treeStatus()).toEqual({ logSize: 500, treeSize: 500, failure: null });
     expect(await restarted.verify()).toMatchObject({ ok: true, checked: 500 });
     const [event] = (await restarted.query({ actor: 'usr_450' }, { limit: 1 })).events;
     expect(event?.hash).toMatch(/^[0-9a-f]{64}$/);
@@ -60,22 +60,35 @@ describe.each(TEST_DRIVERS)('the background integrator on %s', (driver) => {
     expect(eventProblem(event as AuditEvent)).toBeUndefined();
   });
 
-  it('stops at a missing event, and verify() names it', async () => {
+  it('stops at a missing event, says why until it is back, and verify() names it', async () => {
     const size = await t.store.integrated();
     const gone = size + 3;
     await appendBatch(t.db.prisma, prepareEntries(entries(10, 2000)), new Set());
-    await t.db.raw.withConnection((c) =>
-      c.exec(`SET session_replication_role = replica;
-        DELETE FROM "AuditLog" WHERE seq = ${gone}; SET session_replication_role = origin;`),
+    const asReplica = (sql: string) =>
+      t.db.raw.withConnection((c) =>
+        c.exec(
+          `SET session_replication_role = replica; ${sql}; SET session_replication_role = origin;`,
+        ),
+      );
+    await asReplica(
+      `CREATE TABLE saved AS SELECT * FROM "AuditLog" WHERE seq = ${gone}; DELETE FROM "AuditLog" WHERE seq = ${gone}`,
     );
     const missing = new RegExp(`event ${gone} is missing`);
     await expect(t.store.integrated()).rejects.toThrow(missing);
-    expect(await t.store.treeSize()).toBe(size);
+    expect(await t.store.treeStatus()).toEqual({
+      logSize: size + 10,
+      treeSize: size,
+      failure: expect.stringMatching(missing),
+    });
     expect(await t.store.verify()).toMatchObject({
       ok: false,
       treeSize: size,
       problem: { seq: size, reason: expect.stringMatching(missing) },
     });
+
+    await asReplica('INSERT INTO "AuditLog" SELECT * FROM saved; DROP TABLE saved');
+    expect(await t.store.integrated()).toBe(size + 10);
+    expect((await t.store.treeStatus()).failure).toBeNull();
   });
 
   it('refuses to rewrite a stored leaf hash', async () => {

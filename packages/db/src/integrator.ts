@@ -23,6 +23,8 @@ export class BackgroundIntegrator {
   private timer: NodeJS.Timeout | undefined;
   private queued: Promise<number> | undefined;
   private worker: DbWorker | undefined;
+  /** Why the last pass failed, until one succeeds: meanwhile the tree does not grow. */
+  failure: string | undefined;
 
   constructor(
     private readonly db: Pick<Database, 'raw' | 'url'>,
@@ -35,9 +37,20 @@ export class BackgroundIntegrator {
   catchUp(): Promise<number> {
     if (!this.running) {
       const pass = this.worker ? this.worker.integrate() : integrate(this.db.raw);
-      this.running = pass.finally(() => {
-        this.running = undefined;
-      });
+      this.running = pass
+        .then(
+          (size) => {
+            this.failure = undefined;
+            return size;
+          },
+          (error: unknown) => {
+            this.failure = error instanceof Error ? error.message : String(error);
+            throw error;
+          },
+        )
+        .finally(() => {
+          this.running = undefined;
+        });
       return this.running;
     }
     this.queued ??= this.running

@@ -141,6 +141,16 @@ export class AuditStore {
   }
 
   /**
+   * How far the Merkle tree has followed the log and, while it cannot follow (an event it
+   * needs is missing or stored twice), why: events accepted meanwhile are stored, but no
+   * checkpoint covers them.
+   */
+  async treeStatus(): Promise<{ logSize: number; treeSize: number; failure: string | null }> {
+    const [logSize, treeSize] = await Promise.all([this.size(), this.treeSize()]);
+    return { logSize, treeSize, failure: this.integrator.failure ?? null };
+  }
+
+  /**
    * Refuses new appends, waits for every accepted one to commit, then for the tree to
    * take them in.
    */

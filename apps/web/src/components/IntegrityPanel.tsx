@@ -29,6 +29,7 @@ export function IntegrityPanel() {
   }, [finishedId, queryClient, trpc]);
 
   const cp = checkpoint.data?.checkpoint;
+  const stalled = checkpoint.data?.tree.failure;
   const last = lastVerified.data?.events[0];
   return (
     <section className="integrity" aria-label="Integrity">
@@ -42,6 +43,12 @@ export function IntegrityPanel() {
           </p>
         ) : (
           <p>No checkpoint signed yet.</p>
+        )}
+        {stalled && (
+          <p role="alert" className="error">
+            New events are not joining the Merkle tree ({stalled}). They are stored, but no
+            checkpoint covers them until the log is repaired.
+          </p>
         )}
         <p className="muted">
           {last

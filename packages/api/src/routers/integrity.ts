@@ -8,10 +8,14 @@ import { adminProcedure, readProcedure, router } from '../trpc';
 const treeSize = z.number().int().nonnegative();
 
 export const integrityRouter = router({
-  /** The latest signed checkpoint and the public key that checks it. */
+  /**
+   * The latest signed checkpoint, the public key that checks it, and how far the tree has
+   * followed the log (with the reason, while it cannot).
+   */
   checkpoint: readProcedure.query(async ({ ctx }) => ({
     checkpoint: await ctx.store.latestCheckpoint(),
     publicKey: createPublicKey(ctx.signingKey).export({ type: 'spki', format: 'pem' }).toString(),
+    tree: await ctx.store.treeStatus(),
   })),
 
   /** Signs the tree as it stands now (returns the latest one if nothing was added). */

@@ -6,7 +6,7 @@ import { integrate } from './integrate';
  * How long an event may wait for the tree at most, besides the pass itself. Fewer,
  * larger passes disturb concurrent appends less: measured with one busy caller on 2
  * cores, appends lost 4-12% of their throughput to passes every 100 ms, 2-5% at 250 ms,
- * and no less at 500 ms (bench/integrity.bench.ts, run at each setting).
+ * and no less at 500 ms (measured as bench/integrity.bench.ts does, at each setting).
  */
 const INTEGRATION_DELAY_MS = 250;
 

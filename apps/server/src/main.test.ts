@@ -4,7 +4,8 @@ import { mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AuditStore, openDatabase } from '@auditlog/db';
+import { createApiKey } from '@auditlog/api';
+import { AuditStore, migrate, openDatabase } from '@auditlog/db';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const MAIN = new URL('./main.ts', import.meta.url).pathname;
@@ -157,6 +158,51 @@ describe('the server process', () => {
     } finally {
       await store.close();
       await db.close();
+    }
+  }, 60_000);
+
+  it('starts on a damaged log, keeps accepting events and reports the tree stalled', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'audit-damaged-'));
+    const db = await openDatabase({ dataDir });
+    await migrate(db.raw);
+    const { secret } = await createApiKey(db.prisma, {
+      name: 'writer',
+      scopes: ['log:write'],
+      createdBy: null,
+    });
+    // The log head counts an event whose row is gone: the tree cannot go past it.
+    await db.raw.withConnection((c) =>
+      c.exec(`SET session_replication_role = replica;
+        UPDATE "LogHead" SET size = size + 1; SET session_replication_role = origin;`),
+    );
+    await db.close();
+
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const child = startServer({ DATA_DIR: dataDir, PORT: String(port) });
+    await waitForHealth(`${base}/healthz`, child);
+    expect(await (await fetch(`${base}/healthz`)).json()).toMatchObject({ tree: 'stalled' });
+    expect(child.output()).toContain('No new checkpoint: cannot extend the Merkle tree');
+    const logged = await fetch(`${base}/trpc/logAction`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
+      body: JSON.stringify({ actorId: 'u1', actorEmail: 'a@example.com', action: 'still.logged' }),
+    });
+    expect(logged.ok).toBe(true);
+    child.kill('SIGTERM');
+    expect(await exitCode(child)).toBe(0);
+
+    const reopened = await openDatabase({ dataDir });
+    const store = new AuditStore(reopened);
+    try {
+      expect((await store.query({ action: 'still.logged' }, { limit: 1 })).events).toHaveLength(1);
+      expect(await store.verify()).toMatchObject({
+        ok: false,
+        problem: { seq: 0, reason: expect.stringContaining('event 0 is missing') },
+      });
+    } finally {
+      await store.close();
+      await reopened.close();
     }
   }, 60_000);
 });

@@ -1,4 +1,4 @@
-import { createPublicKey } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { VerificationJobs } from '@auditlog/api';
 import {
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
     if (seeded > 0) console.log(`Seeded ${seeded} demo events.`);
   }
   const firstAdmin = await bootstrapAdmin(store, config);
-  const checkpoint = await store.issueCheckpoint(signing.key);
+  const checkpoint = await signCheckpoint(store, signing.key);
   const verifications = new VerificationJobs();
   const app = await buildApp({
     store,
@@ -68,7 +68,7 @@ async function main(): Promise<void> {
     await app.close();
     await verifications.idle();
     await store.close();
-    await store.issueCheckpoint(signing.key);
+    await signCheckpoint(store, signing.key);
     await db.close();
   });
 
@@ -79,10 +79,30 @@ async function main(): Promise<void> {
       `Audit log listening on ${address} (${db.location}); dashboard at ${address}/`,
       `Checkpoints are signed with the Ed25519 key in ${signing.origin}; its public key:`,
       publicKey.toString().trim(),
-      `Latest checkpoint: ${checkpoint.treeSize} events, root ${checkpoint.rootHash}`,
+      checkpoint
+        ? `Latest checkpoint: ${checkpoint.treeSize} events, root ${checkpoint.rootHash}`
+        : 'No checkpoint signed yet.',
       firstAdminMessage(firstAdmin),
     ].join('\n'),
   );
+}
+
+/**
+ * Signs a checkpoint over every event; when the tree cannot take them in (the log was
+ * damaged: an event it needs is missing), says so and returns the latest one instead.
+ * The server still starts and stops: events keep being accepted and stored, /healthz and
+ * the dashboard show the tree as stalled, and verify names the damage.
+ */
+async function signCheckpoint(store: AuditStore, key: KeyObject) {
+  try {
+    return await store.issueCheckpoint(key);
+  } catch (error) {
+    console.error(
+      `No new checkpoint: ${error instanceof Error ? error.message : String(error)}.`,
+      'New events are stored but not covered until the log is repaired; verify shows where.',
+    );
+    return store.latestCheckpoint();
+  }
 }
 
 /**

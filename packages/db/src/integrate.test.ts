@@ -2,7 +2,7 @@ import { type AuditEvent, auditEntrySchema, eventProblem } from '@auditlog/audit
 import { describe, expect, it } from 'vitest';
 import { appendBatch, prepareEntries } from './append';
 import { AuditStore } from './store';
-import { TEST_DRIVERS } from './test-databases';
+import { TEST_DRIVERS, tamper } from './test-databases';
 import { useTestStore } from './test-store';
 
 const entries = (count: number, from = 0) =>
@@ -64,13 +64,8 @@ describe.each(TEST_DRIVERS)('the background integrator on %s', (driver) => {
     const size = await t.store.integrated();
     const gone = size + 3;
     await appendBatch(t.db.prisma, prepareEntries(entries(10, 2000)), new Set());
-    const asReplica = (sql: string) =>
-      t.db.raw.withConnection((c) =>
-        c.exec(
-          `SET session_replication_role = replica; ${sql}; SET session_replication_role = origin;`,
-        ),
-      );
-    await asReplica(
+    await tamper(
+      t.db,
       `CREATE TABLE saved AS SELECT * FROM "AuditLog" WHERE seq = ${gone}; DELETE FROM "AuditLog" WHERE seq = ${gone}`,
     );
     const missing = new RegExp(`event ${gone} is missing`);
@@ -86,7 +81,7 @@ describe.each(TEST_DRIVERS)('the background integrator on %s', (driver) => {
       problem: { seq: size, reason: expect.stringMatching(missing) },
     });
 
-    await asReplica('INSERT INTO "AuditLog" SELECT * FROM saved; DROP TABLE saved');
+    await tamper(t.db, 'INSERT INTO "AuditLog" SELECT * FROM saved; DROP TABLE saved');
     expect(await t.store.integrated()).toBe(size + 10);
     expect((await t.store.treeStatus()).failure).toBeNull();
   });

@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from './database';
 import { AuditStore } from './store';
-import { createTestDatabase, TEST_DRIVERS, type TestDatabase } from './test-databases';
+import { createTestDatabase, TEST_DRIVERS, tamper } from './test-databases';
 import { useTestStore } from './test-store';
 
 const { privateKey, publicKey } = generateKeyPairSync('ed25519');
@@ -42,15 +42,6 @@ async function exportAll(store: AuditStore) {
   const events = [];
   for await (const page of store.scan({})) events.push(...page);
   return events;
-}
-
-/** Runs SQL with triggers off, as an attacker with database access would. */
-function tamper(db: TestDatabase, sql: string) {
-  return db.raw.withConnection(async (c) => {
-    await c.exec(
-      `SET session_replication_role = replica; ${sql}; SET session_replication_role = origin;`,
-    );
-  });
 }
 
 describe.each(TEST_DRIVERS)('the Merkle log on %s', (driver) => {

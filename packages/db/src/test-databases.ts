@@ -13,6 +13,18 @@ export type TestDriver = (typeof TEST_DRIVERS)[number];
 
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
+/**
+ * Runs SQL with the log's triggers off, as an attacker with database access would: how
+ * tests damage a log to see that it is noticed.
+ */
+export function tamper(db: Pick<Database, 'raw'>, sql: string): Promise<void> {
+  return db.raw.withConnection((c) =>
+    c.exec(
+      `SET session_replication_role = replica; ${sql}; SET session_replication_role = origin;`,
+    ),
+  );
+}
+
 export interface TestDatabase extends Database {
   drop(): Promise<void>;
 }

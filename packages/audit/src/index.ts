@@ -2,6 +2,7 @@ export * from './action';
 export * from './canonical-json';
 export * from './cursor';
 export * from './event';
+export * from './integrity';
 export * from './json-value';
 export * from './limits';
 export * from './merkle';

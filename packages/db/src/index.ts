@@ -1,4 +1,5 @@
-export type { AppendResult } from './append';
+export type { AppendResult } from './append/append';
+export { GroupCommitter, ShuttingDownError } from './append/group-commit';
 export {
   type Database,
   type DatabaseConfig,
@@ -6,8 +7,7 @@ export {
   openDatabase,
 } from './database';
 export type { ApiKey, PrismaClient, User } from './generated/prisma/client';
-export { GroupCommitter, ShuttingDownError } from './group-commit';
-export { MigrationError, migrate } from './migrate';
-export { type EventPage, InvalidCursorError, type Order } from './query';
+export { MigrationError, migrate } from './migrate/migrate';
+export { type EventPage, InvalidCursorError, type Order } from './query/query';
 export { AuditStore, type AuditStoreOptions } from './store';
-export type { VerificationResult } from './verify-log';
+export type { VerificationResult } from './tree/verify-tree';

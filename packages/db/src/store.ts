@@ -1,15 +1,20 @@
 import type { KeyObject } from 'node:crypto';
 import { type AuditEntry, type EventFilter, LIMITS, uuid7Time } from '@auditlog/audit';
-import { type AppendResult, appendBatch, type PreparedEntry, prepareEntries } from './append';
-import { issueCheckpoint, latestCheckpoint } from './checkpoints';
+import {
+  type AppendResult,
+  appendBatch,
+  type PreparedEntry,
+  prepareEntries,
+} from './append/append';
+import { GroupCommitter } from './append/group-commit';
 import type { Database } from './database';
-import { erasePerson } from './erase';
-import { withLeafHashes } from './event-row';
-import { GroupCommitter } from './group-commit';
-import { BackgroundIntegrator } from './integrator';
-import { consistencyProofFor, inclusionProofFor } from './proofs';
-import { type EventPage, type Order, queryEvents, scanEvents } from './query';
-import { type VerificationResult, type VerifyOptions, verifyLog } from './verify-log';
+import { erasePerson } from './privacy/erase';
+import { withLeafHashes } from './query/event-row';
+import { type EventPage, type Order, queryEvents, scanEvents } from './query/query';
+import { BackgroundIntegrator } from './tree/background-integrator';
+import { issueCheckpoint, latestCheckpoint } from './tree/checkpoints';
+import { consistencyProofFor, inclusionProofFor } from './tree/proofs';
+import { type VerificationResult, type VerifyOptions, verifyLog } from './tree/verify-tree';
 
 export interface AuditStoreOptions {
   /**

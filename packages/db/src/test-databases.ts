@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { type Database, openDatabase } from './database';
-import { migrate } from './migrate';
+import { migrate } from './migrate/migrate';
 
 /**
  * The two databases every integration test runs on: embedded PGlite in memory, and a

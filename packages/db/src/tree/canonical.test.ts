@@ -1,8 +1,8 @@
 import { auditEntrySchema, eventProblem } from '@auditlog/audit';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { TEST_DRIVERS } from './test-databases';
-import { useTestStore } from './test-store';
+import { TEST_DRIVERS } from '../test-databases';
+import { useTestStore } from '../test-store';
 
 // PostgreSQL rebuilds and hashes each leaf from the stored row, both when events join the
 // tree and when it is verified (leaf-rows.ts); the offline verifier and the API rebuild it

@@ -1,10 +1,10 @@
 import type { KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import type { AuditEvent } from '../event';
+import { rootFromInclusionProof } from '../merkle/proof-check';
 import { type Checkpoint, checkpointSchema, verifyCheckpointSignature } from './checkpoint';
-import { checkEvent } from './event-leaf';
-import type { VerifyReport } from './offline-verify';
-import { rootFromInclusionProof } from './verify';
+import { checkEvent } from './event-check';
+import type { VerifyReport } from './verify-export';
 
 /** One event with what proves it is in the log: an inclusion proof to a signed root. */
 export interface EventProofBundle {

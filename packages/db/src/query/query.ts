@@ -6,8 +6,8 @@ import {
   type EventFilter,
   encodeCursor,
 } from '@auditlog/audit';
+import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import { withLeafHashes } from './event-row';
-import type { Prisma, PrismaClient } from './generated/prisma/client';
 
 export type Order = 'newest' | 'oldest';
 

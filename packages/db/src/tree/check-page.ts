@@ -1,7 +1,7 @@
 import { HASH_BYTES } from '@auditlog/audit';
+import type { RawSql } from '../raw-sql';
 import { findGap, leafHashOfRow, readHashedRange, readLeafRowsOf } from './leaf-rows';
 import { readLeafHashes } from './leaf-tiles';
-import type { RawSql } from './raw-sql';
 
 /** A page of events checked against their stored leaf hashes. */
 export type PageCheck =

@@ -6,7 +6,7 @@ import {
   keyIdOf,
   signCheckpoint,
 } from '@auditlog/audit';
-import type { Checkpoint as CheckpointRow, PrismaClient } from './generated/prisma/client';
+import type { Checkpoint as CheckpointRow, PrismaClient } from '../generated/prisma/client';
 
 function toCheckpoint(row: CheckpointRow): Checkpoint {
   return {

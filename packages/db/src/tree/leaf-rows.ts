@@ -1,10 +1,10 @@
 import { canonicalJson, type Hash, leafHash } from '@auditlog/audit';
-import type { Queryable } from './raw-sql';
+import type { Queryable } from '../raw-sql';
 
 /**
  * SHA-256(piiSalt || [actorEmail, ip, userAgent] as JSON): the salted digest of a row's
  * personal data while it exists, and the recorded digest once it has been erased.
- * piiDigest() in packages/audit (merkle/leaf.ts) computes the same in TypeScript.
+ * piiDigest() in packages/audit (integrity/leaf.ts) computes the same in TypeScript.
  */
 export const PII_DIGEST_SQL = `CASE WHEN "piiSalt" IS NULL THEN "piiDigest" ELSE
   pg_catalog.sha256("piiSalt" || pg_catalog.convert_to(

@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto';
 import { canonicalJson } from '../canonical-json';
 import type { JsonObject } from '../json-value';
-import { type Hash, leafHash } from './hash';
+import { type Hash, leafHash } from '../merkle/hash';
 
 /** The fields of an event that its leaf commits to. */
 export interface LeafFields {

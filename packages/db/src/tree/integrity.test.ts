@@ -10,10 +10,10 @@ import {
 } from '@auditlog/audit';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from './database';
-import { AuditStore } from './store';
-import { createTestDatabase, TEST_DRIVERS, tamper } from './test-databases';
-import { useTestStore } from './test-store';
+import { openDatabase } from '../database';
+import { AuditStore } from '../store';
+import { createTestDatabase, TEST_DRIVERS, tamper } from '../test-databases';
+import { useTestStore } from '../test-store';
 
 const { privateKey, publicKey } = generateKeyPairSync('ed25519');
 const b64 = (s: string) => Buffer.from(s, 'base64');

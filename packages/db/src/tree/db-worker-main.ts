@@ -4,9 +4,9 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import pg from 'pg';
+import { pgRawSql } from '../raw-sql';
 import type { WorkerRequest } from './db-worker';
-import { integrate } from './integrate';
-import { pgRawSql } from './raw-sql';
+import { integrate } from './integration-pass';
 
 const port = parentPort;
 if (!port) throw new Error('db-worker-main.ts runs only as a worker thread');

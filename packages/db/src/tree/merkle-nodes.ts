@@ -7,9 +7,9 @@ import {
   nodesNeeded,
   type Range,
 } from '@auditlog/audit';
-import type { PrismaClient } from './generated/prisma/client';
+import type { PrismaClient } from '../generated/prisma/client';
+import { prismaQueryable } from '../raw-sql';
 import { readLeafHashes } from './leaf-tiles';
-import { prismaQueryable } from './raw-sql';
 
 /**
  * Complete subtrees are stored at every eighth level (MerkleNode), leaves in tiles of

@@ -1,8 +1,8 @@
 import type { KeyObject } from 'node:crypto';
 import type { AuditEvent } from '../event';
+import { Frontier } from '../merkle/frontier';
 import { type Checkpoint, verifyCheckpointSignature } from './checkpoint';
-import { checkEvent } from './event-leaf';
-import { Frontier } from './frontier';
+import { checkEvent } from './event-check';
 
 export type VerifyReport =
   | { ok: true; treeSize: number; checked: number }

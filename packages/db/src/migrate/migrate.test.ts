@@ -2,9 +2,9 @@ import { cp, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from './database';
+import { openDatabase } from '../database';
+import { createTestDatabase, TEST_DRIVERS, type TestDatabase } from '../test-databases';
 import { MIGRATIONS_DIR, MigrationError, migrate, readMigrations } from './migrate';
-import { createTestDatabase, TEST_DRIVERS, type TestDatabase } from './test-databases';
 
 describe.each(TEST_DRIVERS)('migrate on %s', (driver) => {
   let db: TestDatabase;

@@ -1,10 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RawConnection, RawSql } from './raw-sql';
+import type { RawConnection, RawSql } from '../raw-sql';
 
 /** prisma/migrations at the repository root. */
-export const MIGRATIONS_DIR = new URL('../../../prisma/migrations/', import.meta.url).pathname;
+export const MIGRATIONS_DIR = new URL('../../../../prisma/migrations/', import.meta.url).pathname;
 
 // The key Prisma's own migrate engine locks on, so that this migrator and a
 // `prisma migrate deploy` run elsewhere never interleave.

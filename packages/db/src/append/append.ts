@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type AuditEntry, canonicalJson, newEventId, SALT_BYTES, uuid7Time } from '@auditlog/audit';
-import type { PrismaClient } from './generated/prisma/client';
+import type { PrismaClient } from '../generated/prisma/client';
 import { ensurePartitions } from './partitions';
 
 /** An entry with its id fixed, ready to be numbered. */

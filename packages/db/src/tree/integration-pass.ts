@@ -1,8 +1,8 @@
 import { type CompleteNode, Frontier, HASH_BYTES } from '@auditlog/audit';
+import type { RawConnection, RawSql } from '../raw-sql';
 import { findGap, readHashedRange } from './leaf-rows';
 import { appendLeafHashes } from './leaf-tiles';
 import { STORED_LEVEL_STEP } from './merkle-nodes';
-import type { RawConnection, RawSql } from './raw-sql';
 
 /** Events hashed per transaction: bounds a pass's memory and how long it holds TreeHead. */
 const PASS_EVENTS = 20_000;

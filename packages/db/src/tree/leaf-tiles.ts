@@ -1,5 +1,5 @@
 import { HASH_BYTES, type Hash } from '@auditlog/audit';
-import type { Queryable, RawConnection } from './raw-sql';
+import type { Queryable, RawConnection } from '../raw-sql';
 
 /** Leaf hashes are stored 256 to a row (LeafTile), the last tile growing. */
 const TILE_LEAVES = 256;

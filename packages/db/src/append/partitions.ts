@@ -1,4 +1,4 @@
-import type { Prisma } from './generated/prisma/client';
+import type { Prisma } from '../generated/prisma/client';
 
 /** The first instant (UTC) of the month holding `at`. */
 function monthStart(at: Date, offset = 0): Date {

@@ -1,9 +1,9 @@
 import { type AuditEvent, auditEntrySchema, eventProblem } from '@auditlog/audit';
 import { describe, expect, it } from 'vitest';
-import { appendBatch, prepareEntries } from './append';
-import { AuditStore } from './store';
-import { TEST_DRIVERS, tamper } from './test-databases';
-import { useTestStore } from './test-store';
+import { appendBatch, prepareEntries } from '../append/append';
+import { AuditStore } from '../store';
+import { TEST_DRIVERS, tamper } from '../test-databases';
+import { useTestStore } from '../test-store';
 
 const entries = (count: number, from = 0) =>
   Array.from({ length: count }, (_, i) =>

@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { get_dmmf } from '@prisma/prisma-schema-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, TEST_DRIVERS, type TestDatabase } from './test-databases';
+import { createTestDatabase, TEST_DRIVERS, type TestDatabase } from '../test-databases';
 
 // The schema the generated client was built from, read through Prisma's own parser so
 // the test sees exactly the model Prisma Client believes in.
-const schemaUrl = new URL('../../../prisma/schema.prisma', import.meta.url);
+const schemaUrl = new URL('../../../../prisma/schema.prisma', import.meta.url);
 
 interface DmmfField {
   name: string;

@@ -1,5 +1,5 @@
 import type { AuditEvent } from '../event';
-import type { Hash } from './hash';
+import type { Hash } from '../merkle/hash';
 import { type LeafFields, leafHashOf, piiDigest } from './leaf';
 
 export function leafFieldsOf(event: AuditEvent): LeafFields {

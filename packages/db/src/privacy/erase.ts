@@ -1,5 +1,5 @@
-import { Prisma, type PrismaClient } from './generated/prisma/client';
-import { PII_DIGEST_SQL } from './leaf-rows';
+import { Prisma, type PrismaClient } from '../generated/prisma/client';
+import { PII_DIGEST_SQL } from '../tree/leaf-rows';
 
 /**
  * GDPR erasure of one person: blanks actorEmail, ip and userAgent and deletes their

@@ -1,8 +1,8 @@
 import type { KeyObject } from 'node:crypto';
 import { Frontier, HASH_BYTES, verifyCheckpointSignature } from '@auditlog/audit';
+import type { Database } from '../database';
 import { checkPage, type PageCheck } from './check-page';
 import { allCheckpoints } from './checkpoints';
-import type { Database } from './database';
 import { STORED_LEVEL_STEP } from './merkle-nodes';
 
 export interface VerificationResult {

@@ -1,6 +1,6 @@
-import type { Database } from './database';
+import type { Database } from '../database';
 import { DbWorker } from './db-worker';
-import { integrate } from './integrate';
+import { integrate } from './integration-pass';
 
 /**
  * How long an event may wait for the tree at most, besides the pass itself. Fewer,

@@ -1,5 +1,5 @@
 import { consistencyProof, inclusionProof } from '@auditlog/audit';
-import type { PrismaClient } from './generated/prisma/client';
+import type { PrismaClient } from '../generated/prisma/client';
 import { loadConsistencyNodes, loadInclusionNodes } from './merkle-nodes';
 
 const base64 = (hashes: Buffer[]) => hashes.map((h) => h.toString('base64'));

@@ -1,7 +1,7 @@
 import { type AuditEvent, type JsonObject, piiDigest } from '@auditlog/audit';
-import type { AuditLog, PrismaClient } from './generated/prisma/client';
-import { readLeafHashesOf } from './leaf-tiles';
-import { prismaQueryable } from './raw-sql';
+import type { AuditLog, PrismaClient } from '../generated/prisma/client';
+import { prismaQueryable } from '../raw-sql';
+import { readLeafHashesOf } from '../tree/leaf-tiles';
 
 /** A stored row as the API and exports present it, with its leaf hash once integrated. */
 function toAuditEvent(row: AuditLog, hash: Buffer | undefined): AuditEvent {

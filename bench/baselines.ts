@@ -1,5 +1,7 @@
 import { type AuditEntry, newEventId } from '@auditlog/audit';
-import type { PrismaClient } from '@auditlog/db';
+import type { connectionsOf } from '@auditlog/db/testing';
+
+type PrismaClient = ReturnType<typeof connectionsOf>['prisma'];
 
 /**
  * The store's INSERT with nothing around it: the same columns, casts and unnest()ed

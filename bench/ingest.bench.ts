@@ -7,7 +7,7 @@
  */
 import type { AuditEntry } from '@auditlog/audit';
 import { AuditStore } from '@auditlog/db';
-import { createTestDatabase, TEST_DRIVERS } from '@auditlog/db/testing';
+import { connectionsOf, createTestDatabase, TEST_DRIVERS } from '@auditlog/db/testing';
 import { insertPlain } from './baselines';
 import { benchEntries } from './entries';
 
@@ -35,7 +35,7 @@ async function benchDriver(driver: (typeof TEST_DRIVERS)[number]) {
     let appended = 0;
     for (let i = 0; i < rows.length; i += BATCH) {
       const batch = rows.slice(i, i + BATCH);
-      raw += await timed(() => insertPlain(db.prisma, batch, BigInt(1e9 + i)));
+      raw += await timed(() => insertPlain(connectionsOf(db).prisma, batch, BigInt(1e9 + i)));
       appended += await timed(async () => {
         await store.append(batch);
       });
@@ -57,7 +57,7 @@ async function benchDriver(driver: (typeof TEST_DRIVERS)[number]) {
       await Promise.all(
         Array.from({ length: CONCURRENT_CALLERS }, async () => {
           for (let i = next++; i < single.length; i = next++)
-            await insertPlain(db.prisma, [single[i] as AuditEntry], BigInt(2e9 + i));
+            await insertPlain(connectionsOf(db).prisma, [single[i] as AuditEntry], BigInt(2e9 + i));
         }),
       );
     });

@@ -11,7 +11,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import type { AuditEntry } from '@auditlog/audit';
 import { AuditStore, GroupCommitter } from '@auditlog/db';
-import { createTestDatabase, type TestDriver } from '@auditlog/db/testing';
+import { connectionsOf, createTestDatabase, type TestDriver } from '@auditlog/db/testing';
 import { appendPlain } from './baselines';
 import { benchEntries } from './entries';
 
@@ -45,7 +45,10 @@ async function ingest(driver: TestDriver) {
     await plainStore.append(benchEntries(1));
     await plainStore.close();
     // The baseline goes through the same group commit as the store.
-    const plain = new GroupCommitter((b: AuditEntry[]) => appendPlain(plainDb.prisma, b), 5000);
+    const plain = new GroupCommitter(
+      (b: AuditEntry[]) => appendPlain(connectionsOf(plainDb).prisma, b),
+      5000,
+    );
     let plainSeconds = 0;
     // Until the appends return (what callers wait for), and until the Merkle tree holds
     // every event (the background integration included).
@@ -73,7 +76,7 @@ async function ingest(driver: TestDriver) {
       // that falls due (the full-page images written after it make its WAL several
       // times larger), and after a full garbage collection.
       for (const time of first === 'plain' ? [timePlain, timeHashed] : [timeHashed, timePlain]) {
-        await plainDb.prisma.$executeRaw`CHECKPOINT`;
+        await connectionsOf(plainDb).prisma.$executeRaw`CHECKPOINT`;
         globalThis.gc?.();
         await time();
       }
@@ -126,7 +129,7 @@ async function atScale(driver: TestDriver) {
   // Baseline: the same rows read in the same pages, without hashing.
   const read = await seconds(async () => {
     for (let from = 0; from < LOG_SIZE; from += 10_000) {
-      await db.prisma
+      await connectionsOf(db).prisma
         .$queryRaw`SELECT seq FROM "AuditLog" WHERE seq >= ${from} AND seq < ${from + 10_000} ORDER BY seq`;
     }
   });
@@ -153,7 +156,7 @@ async function atScale(driver: TestDriver) {
     return { median: ms[Math.floor(samples / 2)] as number, max: ms.at(-1) as number };
   };
   const lookup = await times(
-    (i) => db.prisma.$queryRaw`SELECT * FROM "AuditLog" WHERE seq = ${seqs[i]}`,
+    (i) => connectionsOf(db).prisma.$queryRaw`SELECT * FROM "AuditLog" WHERE seq = ${seqs[i]}`,
   );
   const inclusion = await times((i) =>
     store.inclusionProof(seqs[i] as number, checkpoint.treeSize),

@@ -1,12 +1,11 @@
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { appRouter, createApiKey, hashPassword } from '@auditlog/api';
-import { AuditStore } from '@auditlog/db';
-import { createTestDatabase, TEST_DRIVERS, type TestDatabase } from '@auditlog/db/testing';
+import { appRouter, createApiKey, createUserAccount, type Services } from '@auditlog/api';
+import type { AuditStore } from '@auditlog/db';
+import { createTestDatabase, TEST_DRIVERS, type TestDatabase, testSql } from '@auditlog/db/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from './app';
+import { testServices } from './test-services';
 
-const signingKey = generateKeyPairSync('ed25519').privateKey;
 // Open to anyone by design: asking who one is, and signing in.
 const PUBLIC_PROCEDURES = ['auth.me', 'auth.signIn'];
 const PASSWORD = 'a long and secret passphrase';
@@ -16,6 +15,7 @@ const trpcGet = (path: string, input?: unknown) =>
 
 describe.each(TEST_DRIVERS)('access over HTTP on %s', (driver) => {
   let db: TestDatabase;
+  let services: Services;
   let store: AuditStore;
   let app: FastifyInstance;
   const bearer: Record<string, { authorization: string }> = {};
@@ -23,22 +23,18 @@ describe.each(TEST_DRIVERS)('access over HTTP on %s', (driver) => {
 
   beforeAll(async () => {
     db = await createTestDatabase(driver);
-    store = new AuditStore(db);
-    await db.prisma.user.create({
-      data: {
-        id: randomUUID(),
-        email: 'otto@example.com',
-        name: 'Otto',
-        role: 'auditor',
-        passwordHash: await hashPassword(PASSWORD),
-      },
-    });
+    services = testServices(db).services;
+    store = services.store;
+    await createUserAccount(
+      { ...services, principal: null, ip: undefined, userAgent: undefined },
+      { email: 'otto@example.com', name: 'Otto', role: 'auditor', password: PASSWORD },
+    );
     for (const [name, scopes] of [
       ['reader', ['log:read']],
       ['writer', ['log:write']],
       ['revoked', ['log:read', 'log:export']],
     ] as const) {
-      const { key, secret } = await createApiKey(db.prisma, {
+      const { key, secret } = await createApiKey(services.accounts, {
         name,
         scopes: [...scopes],
         createdBy: null,
@@ -46,8 +42,8 @@ describe.each(TEST_DRIVERS)('access over HTTP on %s', (driver) => {
       bearer[name] = { authorization: `Bearer ${secret}` };
       if (name === 'revoked') revokedKeyId = key.id;
     }
-    await db.prisma.apiKey.update({ where: { id: revokedKeyId }, data: { revokedAt: new Date() } });
-    app = await buildApp({ store, signingKey });
+    await services.accounts.revokeApiKey(revokedKeyId);
+    app = await buildApp({ services });
   });
   afterAll(async () => {
     await app?.close();
@@ -75,7 +71,7 @@ describe.each(TEST_DRIVERS)('access over HTTP on %s', (driver) => {
     '%s %s answers 401 without credentials, with a revoked key and with an expired session',
     async (method, url) => {
       const { cookie } = await signIn();
-      await db.prisma.session.updateMany({ data: { expiresAt: new Date(Date.now() - 1000) } });
+      await testSql(db, `UPDATE "Session" SET "expiresAt" = now() - interval '1 second'`);
       for (const headers of [{}, bearer.revoked, { cookie }]) {
         const response = await app.inject({
           method,
@@ -91,7 +87,7 @@ describe.each(TEST_DRIVERS)('access over HTTP on %s', (driver) => {
 
   it('refuses every procedure of the router without credentials, with a revoked key and with an expired session', async () => {
     const { cookie } = await signIn();
-    await db.prisma.session.updateMany({ data: { expiresAt: new Date(Date.now() - 1000) } });
+    await testSql(db, `UPDATE "Session" SET "expiresAt" = now() - interval '1 second'`);
     const procedures = Object.entries(appRouter._def.procedures).filter(
       ([path]) => !PUBLIC_PROCEDURES.includes(path),
     );
@@ -176,7 +172,7 @@ describe.each(TEST_DRIVERS)('access over HTTP on %s', (driver) => {
     );
 
     const second = await signIn();
-    await db.prisma.session.updateMany({ data: { expiresAt: new Date(Date.now() - 1000) } });
+    await testSql(db, `UPDATE "Session" SET "expiresAt" = now() - interval '1 second'`);
     expect(
       (await app.inject({ url: trpcGet('query', {}), headers: { cookie: second.cookie } }))
         .statusCode,
@@ -216,8 +212,8 @@ describe.each(TEST_DRIVERS)('access over HTTP on %s', (driver) => {
 describe('behind a trusted proxy', () => {
   it('takes the client address the proxy saw, counted from the right', async () => {
     const db = await createTestDatabase('pglite');
-    const store = new AuditStore(db);
-    const app = await buildApp({ store, signingKey, trustProxyHops: 1 });
+    const { services, store } = testServices(db);
+    const app = await buildApp({ services, trustProxyHops: 1 });
     try {
       await app.inject({
         method: 'POST',

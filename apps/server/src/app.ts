@@ -1,26 +1,19 @@
-import type { KeyObject } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import {
-  type AppRouter,
-  appRouter,
-  type Context,
-  SignInLimiter,
-  VerificationJobs,
-} from '@auditlog/api';
-import type { AuditStore } from '@auditlog/db';
+import { type AppRouter, appRouter, createContext, errorIdOf, type Services } from '@auditlog/api';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyServerOptions } from 'fastify';
-import { registerAuthHooks, SESSION_COOKIE } from './auth-hooks';
+import { registerAuthHooks } from './auth-hooks';
 import { registerExportRoute } from './export-route';
+import { registerErrorHandlers, sendNotFound } from './http-errors';
 import { registerIntegrityRoutes } from './integrity-routes';
+import { callerFactory, callerOf } from './request-context';
+import { registerUtf8Guard } from './utf8-guard';
 
 export interface AppOptions {
-  store: AuditStore;
-  signingKey: KeyObject;
-  verifications?: VerificationJobs;
+  services: Services;
   /** The built dashboard; served when it exists. */
   webDist?: string;
   logger?: FastifyServerOptions['logger'];
@@ -31,11 +24,11 @@ export interface AppOptions {
 
 // Room for a full logMany batch of events at their size limits, and no more.
 const BODY_LIMIT = 16 * 1024 * 1024;
+// The dashboard batches a handful of calls; more than this in one request is abuse.
+const MAX_BATCH = 20;
 
 export async function buildApp({
-  store,
-  signingKey,
-  verifications = new VerificationJobs(),
+  services,
   webDist,
   logger = false,
   trustProxyHops = 0,
@@ -71,42 +64,29 @@ export async function buildApp({
     },
     frameguard: { action: 'deny' },
   });
+  registerErrorHandlers(app);
+  registerUtf8Guard(app);
   await app.register(fastifyCookie);
-  registerAuthHooks(app, store.db.prisma);
+  registerAuthHooks(app, services.accounts);
 
-  const signInLimiter = new SignInLimiter();
   await app.register(fastifyTRPCPlugin, {
     prefix: '/trpc',
     trpcOptions: {
       router: appRouter,
-      createContext: ({ req, res }): Context => ({
-        store,
-        signingKey,
-        verifications,
-        signInLimiter,
-        principal: req.principal,
-        cookie: {
-          set: (token, expiresAt) =>
-            res.setCookie(SESSION_COOKIE, token, {
-              httpOnly: true,
-              sameSite: 'strict',
-              secure: cookieSecure,
-              path: '/',
-              expires: expiresAt,
-            }),
-          clear: () => res.clearCookie(SESSION_COOKIE, { path: '/' }),
-        },
-        ip: req.ip,
-        userAgent: req.headers['user-agent'],
-      }),
+      maxBatchSize: MAX_BATCH,
+      createContext: ({ req, res }) => createContext(services, callerOf(req, res, cookieSecure)),
       onError: ({ error, path }) => {
-        if (error.code === 'INTERNAL_SERVER_ERROR') app.log.error({ err: error, path }, 'tRPC');
+        if (error.code === 'INTERNAL_SERVER_ERROR') {
+          app.log.error({ err: error, path, errorId: errorIdOf(error) }, 'unexpected error');
+        }
       },
     } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
   });
 
-  registerExportRoute(app, store);
-  registerIntegrityRoutes(app, store, signingKey);
+  const callerFor = callerFactory(services, cookieSecure);
+  registerExportRoute(app, callerFor);
+  registerIntegrityRoutes(app, callerFor, services.signingKey);
+  const { store } = services;
 
   app.get('/healthz', async (_request, reply) => {
     try {
@@ -115,7 +95,8 @@ export async function buildApp({
       // has stopped following them; the reason is for signed-in users (`checkpoint`).
       return { status: 'ok', database: store.db.driver, tree: failure ? 'stalled' : 'ok' };
     } catch (error) {
-      return reply.code(503).send({ status: 'unavailable', error: String(error) });
+      app.log.error({ err: error }, 'health check failed');
+      return reply.code(503).send({ status: 'unavailable' });
     }
   });
 
@@ -126,10 +107,10 @@ export async function buildApp({
       if (request.method === 'GET' && !request.url.startsWith('/trpc')) {
         return reply.sendFile('index.html');
       }
-      return reply
-        .code(404)
-        .send({ error: 'NOT_FOUND', message: `${request.method} ${request.url}` });
+      return sendNotFound(request, reply);
     });
+  } else {
+    app.setNotFoundHandler(sendNotFound);
   }
   return app;
 }

@@ -1,6 +1,7 @@
 import { apiKeyPrincipal, type Principal, sessionPrincipal } from '@auditlog/api';
-import type { PrismaClient } from '@auditlog/db';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AccountStore } from '@auditlog/db';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { sendError } from './http-errors';
 
 export const SESSION_COOKIE = 'audit_session';
 
@@ -17,7 +18,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * cookie. Then refuses cross-site writes: a browser always sends Origin on a POST, and a
  * cookie must never let another site act (or sign in) on the user's behalf.
  */
-export function registerAuthHooks(app: FastifyInstance, prisma: PrismaClient): void {
+export function registerAuthHooks(app: FastifyInstance, accounts: AccountStore): void {
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request, reply) => {
     const origin = request.headers.origin;
@@ -26,27 +27,18 @@ export function registerAuthHooks(app: FastifyInstance, prisma: PrismaClient): v
       origin !== undefined &&
       origin !== ownOrigin(request)
     ) {
-      return reply.code(403).send({ error: 'FORBIDDEN', message: 'cross-site request refused' });
+      return sendError(reply, 403, 'cross-site request refused');
     }
     const bearer = /^Bearer (.+)$/i.exec(request.headers.authorization ?? '')?.[1];
     if (bearer) {
-      request.principal = await apiKeyPrincipal(prisma, bearer.trim());
+      request.principal = await apiKeyPrincipal(accounts, bearer.trim());
       return;
     }
     const token = request.cookies[SESSION_COOKIE];
-    if (token) request.principal = await sessionPrincipal(prisma, token);
+    if (token) request.principal = await sessionPrincipal(accounts, token);
   });
 }
 
 function ownOrigin(request: FastifyRequest): string {
   return `${request.protocol}://${request.host}`;
-}
-
-/** For plain HTTP routes: 401 without credentials, 403 without the permission. */
-export function refuse(reply: FastifyReply, principal: Principal | null, allowed: boolean) {
-  if (!principal)
-    return reply.code(401).send({ error: 'UNAUTHORIZED', message: 'sign in or send an API key' });
-  if (!allowed)
-    return reply.code(403).send({ error: 'FORBIDDEN', message: 'you may not download this' });
-  return undefined;
 }

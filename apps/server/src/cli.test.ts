@@ -1,18 +1,18 @@
 import { execFile } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createApiKey } from '@auditlog/api';
 import { auditEntrySchema } from '@auditlog/audit';
-import { AuditStore } from '@auditlog/db';
 import { createTestDatabase } from '@auditlog/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from './app';
+import { testServices } from './test-services';
 
 const CLI = new URL('./cli.ts', import.meta.url).pathname;
-const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+let publicKey: KeyObject;
 
 async function cli(...args: string[]) {
   return promisify(execFile)(process.execPath, ['--import', 'tsx', CLI, ...args]).then(
@@ -27,7 +27,8 @@ describe('the offline verifier CLI', () => {
   const files = { export: '', checkpoint: '', key: '', proof: '' };
   beforeAll(async () => {
     const db = await createTestDatabase('pglite');
-    const store = new AuditStore(db);
+    const { services, store, publicKey: key } = testServices(db);
+    publicKey = key;
     await store.append(
       Array.from({ length: 300 }, (_, i) =>
         auditEntrySchema.parse({
@@ -38,8 +39,8 @@ describe('the offline verifier CLI', () => {
         }),
       ),
     );
-    const app = await buildApp({ store, signingKey: privateKey });
-    const { secret } = await createApiKey(db.prisma, {
+    const app = await buildApp({ services });
+    const { secret } = await createApiKey(services.accounts, {
       name: 'auditor',
       scopes: ['log:read', 'log:export'],
       createdBy: null,
@@ -49,7 +50,7 @@ describe('the offline verifier CLI', () => {
     const checkpoint = (await app.inject({ url: '/checkpoint.json', headers })).body;
     const events = JSON.parse(exportJson) as { id: string }[];
     const input = encodeURIComponent(JSON.stringify({ id: events[42]?.id }));
-    const proof = (await app.inject({ url: `/trpc/get?input=${input}`, headers })).json();
+    const proof = (await app.inject({ url: `/trpc/integrity.get?input=${input}`, headers })).json();
     await app.close();
     await store.close();
     await db.drop();

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { AuditStore, migrate, openDatabase } from '@auditlog/db';
+import { AccountStore, AuditStore, migrate, openDatabase } from '@auditlog/db';
 import { loadConfig } from './config';
 import { createAdmin } from './first-admin';
 
@@ -17,16 +17,16 @@ async function main(): Promise<void> {
   if (!email) throw new Error('usage: create-admin --email you@example.com [--name "Your Name"]');
   const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
   try {
-    await migrate(db.raw);
+    await migrate(db);
     const store = new AuditStore(db);
-    if (await db.prisma.user.findUnique({ where: { email: email.toLowerCase() } })) {
-      throw new Error(`${email} already has an account`);
-    }
-    const admin = await createAdmin(store, {
-      email,
-      name: values.name ?? config.ADMIN_NAME,
-      password: config.ADMIN_PASSWORD,
-    });
+    const admin = await createAdmin(
+      { store, accounts: new AccountStore(db) },
+      {
+        email,
+        name: values.name ?? config.ADMIN_NAME,
+        password: config.ADMIN_PASSWORD,
+      },
+    );
     await store.close();
     console.log(
       admin.generated

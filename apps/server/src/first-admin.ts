@@ -1,6 +1,5 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { hashPassword, recordOwnAction } from '@auditlog/api';
-import type { AuditStore } from '@auditlog/db';
+import { randomBytes } from 'node:crypto';
+import { createUserAccount, type Services } from '@auditlog/api';
 
 export interface FirstAdmin {
   email: string;
@@ -15,34 +14,14 @@ export interface FirstAdmin {
  * default password: it comes from the operator, or is random and shown once.
  */
 export async function createAdmin(
-  store: AuditStore,
+  services: Pick<Services, 'store' | 'accounts'>,
   input: { email: string; name: string; password?: string },
 ): Promise<FirstAdmin> {
   const password = input.password ?? randomBytes(15).toString('base64url');
-  const user = await store.db.prisma.user.create({
-    data: {
-      id: randomUUID(),
-      email: input.email.toLowerCase(),
-      name: input.name,
-      role: 'admin',
-      passwordHash: await hashPassword(password),
-    },
-  });
-  await recordOwnAction(
-    { store, principal: null, ip: undefined, userAgent: undefined },
-    {
-      actorId: 'audit-log',
-      actorType: 'system',
-      action: 'user.created',
-      resourceType: 'user',
-      resourceId: user.id,
-      changes: { after: { email: user.email, role: user.role } },
-      metadata: { reason: 'first admin' },
-    },
+  const user = await createUserAccount(
+    { ...services, principal: null, ip: undefined, userAgent: undefined },
+    { email: input.email.toLowerCase(), name: input.name, role: 'admin', password },
+    { actorId: 'audit-log', actorType: 'system', metadata: { reason: 'first admin' } },
   );
   return { email: user.email, name: user.name, password, generated: input.password === undefined };
-}
-
-export async function hasUsers(store: AuditStore): Promise<boolean> {
-  return (await store.db.prisma.user.count()) > 0;
 }

@@ -1,8 +1,8 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { can } from '@auditlog/api';
-import type { AuditStore } from '@auditlog/db';
+import type { Checkpoint } from '@auditlog/audit';
 import type { FastifyInstance } from 'fastify';
-import { refuse } from './auth-hooks';
+import { sendError, sendTrpcError } from './http-errors';
+import type { CallerFor } from './request-context';
 
 /**
  * Plain downloads for what an auditor keeps outside the system: the latest signed
@@ -11,14 +11,18 @@ import { refuse } from './auth-hooks';
  */
 export function registerIntegrityRoutes(
   app: FastifyInstance,
-  store: AuditStore,
+  callerFor: CallerFor,
   key: KeyObject,
 ): void {
   app.get('/checkpoint.json', async (request, reply) => {
-    const { principal } = request;
-    const refused = refuse(reply, principal, principal !== null && can(principal, 'log:read'));
-    if (refused) return refused;
-    const checkpoint = (await store.latestCheckpoint()) ?? (await store.issueCheckpoint(key));
+    let checkpoint: Checkpoint | null;
+    try {
+      ({ checkpoint } = await callerFor(request, reply).integrity.checkpoint());
+    } catch (error) {
+      return sendTrpcError(app, reply, error);
+    }
+    // The server signs one at start-up; none means the log could not be read then.
+    if (!checkpoint) return sendError(reply, 404, 'no checkpoint has been signed yet');
     return reply
       .header(
         'Content-Disposition',

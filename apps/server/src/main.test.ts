@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApiKey } from '@auditlog/api';
-import { AuditStore, migrate, openDatabase } from '@auditlog/db';
+import { AccountStore, AuditStore, migrate, openDatabase } from '@auditlog/db';
 import { tamper } from '@auditlog/db/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -165,8 +165,8 @@ describe('the server process', () => {
   it('starts on a damaged log, keeps accepting events and reports the tree stalled', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'audit-damaged-'));
     const db = await openDatabase({ dataDir });
-    await migrate(db.raw);
-    const { secret } = await createApiKey(db.prisma, {
+    await migrate(db);
+    const { secret } = await createApiKey(new AccountStore(db), {
       name: 'writer',
       scopes: ['log:write'],
       createdBy: null,

@@ -1,7 +1,8 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
-import { VerificationJobs } from '@auditlog/api';
+import { createServices, type Services } from '@auditlog/api';
 import {
+  AccountStore,
   AuditStore,
   DatabaseUnavailableError,
   MigrationError,
@@ -11,8 +12,7 @@ import {
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app';
 import { type Config, ConfigError, loadConfig } from './config';
-import { seedDemoData } from './demo-data';
-import { createAdmin, type FirstAdmin, hasUsers } from './first-admin';
+import { createAdmin, type FirstAdmin } from './first-admin';
 import { loadSigningKey } from './signing-key';
 
 async function main(): Promise<void> {
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   await mkdir(config.DATA_DIR, { recursive: true });
   const signing = await loadSigningKey(config);
   const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
-  await migrate(db.raw);
+  await migrate(db);
   // Integration failures are retried by the next append; until the HTTP server (and its
   // logger) exists they go to stderr.
   let log: { error(details: object, message: string): void } | undefined;
@@ -31,16 +31,20 @@ async function main(): Promise<void> {
         : console.error('Integrating events into the Merkle tree failed:', err),
   });
   if (config.DEMO_DATA) {
+    // Loaded only for the demo: a production server never loads faker.
+    const { seedDemoData } = await import('./demo-data');
     const seeded = await seedDemoData(store);
     if (seeded > 0) console.log(`Seeded ${seeded} demo events.`);
   }
-  const firstAdmin = await bootstrapAdmin(store, config);
-  const checkpoint = await signCheckpoint(store, signing.key);
-  const verifications = new VerificationJobs();
-  const app = await buildApp({
+  const services = createServices({
     store,
+    accounts: new AccountStore(db),
     signingKey: signing.key,
-    verifications,
+  });
+  const firstAdmin = await bootstrapAdmin(services, config);
+  const checkpoint = await signCheckpoint(store, signing.key);
+  const app = await buildApp({
+    services,
     webDist: config.WEB_DIST,
     logger: { level: config.LOG_LEVEL },
     trustProxyHops: config.TRUST_PROXY_HOPS,
@@ -51,7 +55,7 @@ async function main(): Promise<void> {
   const timer =
     config.CHECKPOINT_INTERVAL_SECONDS > 0
       ? setInterval(() => {
-          store.issueCheckpoint(signing.key).catch((err: unknown) => {
+          services.checkpoints.sign().catch((err: unknown) => {
             app.log.error({ err }, 'could not sign a checkpoint');
           });
         }, config.CHECKPOINT_INTERVAL_SECONDS * 1000)
@@ -66,7 +70,7 @@ async function main(): Promise<void> {
     else app.log.info({ signal }, 'shutting down');
     clearInterval(timer);
     await app.close();
-    await verifications.idle();
+    await services.verifications.idle();
     await store.close();
     await signCheckpoint(store, signing.key);
     await db.close();
@@ -110,19 +114,19 @@ async function signCheckpoint(store: AuditStore, key: KeyObject) {
  * the demo, with a random password shown once. Otherwise the operator is told how.
  */
 async function bootstrapAdmin(
-  store: AuditStore,
+  services: Services,
   config: Config,
 ): Promise<FirstAdmin | 'none' | 'exists'> {
-  if (await hasUsers(store)) return 'exists';
+  if (await services.accounts.hasUsers()) return 'exists';
   if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
-    return createAdmin(store, {
+    return createAdmin(services, {
       email: config.ADMIN_EMAIL,
       name: config.ADMIN_NAME,
       password: config.ADMIN_PASSWORD,
     });
   }
   if (config.DEMO_DATA) {
-    return createAdmin(store, {
+    return createAdmin(services, {
       email: config.ADMIN_EMAIL ?? 'admin@example.com',
       name: config.ADMIN_NAME,
     });

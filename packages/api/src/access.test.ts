@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { AccountStore } from '@auditlog/db';
 import { TEST_DRIVERS } from '@auditlog/db/testing';
 import { useTestStore } from '@auditlog/db/testing/vitest';
 import { TRPCError } from '@trpc/server';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { apiKeyPrincipal, createApiKey } from './auth/api-keys';
 import { hashPassword } from './auth/passwords';
-import type { Principal } from './auth/principal';
+import type { Principal, Scope } from './auth/principal';
 import {
   createSession,
   SESSION_IDLE_MS,
@@ -28,14 +29,14 @@ const PROCEDURES: [
   ['logAction', 'log:write', (api) => api.logAction(entry)],
   ['logMany', 'log:write', (api) => api.logMany([entry])],
   ['query', 'log:read', (api) => api.query({})],
-  ['get', 'log:read', (api) => api.get(anyId)],
-  ['checkpoint', 'log:read', (api) => api.checkpoint()],
-  ['issueCheckpoint', 'log:read', (api) => api.issueCheckpoint()],
-  ['consistency', 'log:read', (api) => api.consistency({ from: 0, to: 0 })],
-  ['verify', 'log:read', (api) => api.verify()],
-  ['verification', 'log:read', (api) => api.verification(anyId)],
+  ['integrity.get', 'log:read', (api) => api.integrity.get(anyId)],
+  ['integrity.checkpoint', 'log:read', (api) => api.integrity.checkpoint()],
+  ['integrity.issueCheckpoint', 'admin', (api) => api.integrity.issueCheckpoint()],
+  ['integrity.consistency', 'log:read', (api) => api.integrity.consistency({ from: 0, to: 0 })],
+  ['integrity.verify', 'log:read', (api) => api.integrity.verify()],
+  ['integrity.verification', 'log:read', (api) => api.integrity.verification(anyId)],
   ['export', 'log:export', (api) => api.export({ format: 'csv' })],
-  ['erasePerson', 'admin', (api) => api.erasePerson({ actor: 'nobody' })],
+  ['privacy.erasePerson', 'admin', (api) => api.privacy.erasePerson({ actor: 'nobody' })],
   ['users.list', 'admin', (api) => api.users.list()],
   [
     'users.create',
@@ -50,13 +51,14 @@ const PROCEDURES: [
   ],
   ['users.setRole', 'admin', (api) => api.users.setRole({ ...anyId, role: 'auditor' })],
   ['users.disable', 'admin', (api) => api.users.disable(anyId)],
+  ['users.unlockSignIn', 'admin', (api) => api.users.unlockSignIn(anyId)],
   ['apiKeys.list', 'admin', (api) => api.apiKeys.list()],
   ['apiKeys.create', 'admin', (api) => api.apiKeys.create({ name: 'k', scopes: ['log:read'] })],
   ['apiKeys.revoke', 'admin', (api) => api.apiKeys.revoke(anyId)],
   ['auth.signOut', 'any credentials', (api) => api.auth.signOut()],
 ];
 
-const key = (scopes: string[]): Principal => ({
+const key = (scopes: Scope[]): Principal => ({
   kind: 'key',
   key: { id: randomUUID(), name: 'limited', prefix: 'limitedkey01', scopes },
 });
@@ -134,107 +136,158 @@ describe.each(TEST_DRIVERS)('who may call what on %s', (driver) => {
 
 describe.each(TEST_DRIVERS)('credentials on %s', (driver) => {
   const t = useTestStore(driver);
+  let accounts: AccountStore;
   let userId: string;
   beforeAll(async () => {
-    userId = randomUUID();
-    await t.db.prisma.user.create({
-      data: {
-        id: userId,
+    accounts = new AccountStore(t.db);
+    userId = (
+      await accounts.createUser({
         email: 'eve@example.com',
         name: 'Eve',
         role: 'auditor',
         passwordHash: await hashPassword('correct horse battery'),
-      },
-    });
+      })
+    ).id;
   });
 
   it('an API key works until it is revoked, and a wrong secret never works', async () => {
-    const { key, secret } = await createApiKey(t.db.prisma, {
+    const { key, secret } = await createApiKey(accounts, {
       name: 'ci',
       scopes: ['log:read'],
       createdBy: null,
     });
-    expect(await apiKeyPrincipal(t.db.prisma, secret)).toMatchObject({
+    expect(await apiKeyPrincipal(accounts, secret)).toMatchObject({
       kind: 'key',
       key: { scopes: ['log:read'] },
     });
     const wrong = `${secret.slice(0, -4)}AAAA`;
-    expect(await apiKeyPrincipal(t.db.prisma, wrong)).toBeNull();
-    expect(await apiKeyPrincipal(t.db.prisma, 'alk_garbage')).toBeNull();
-    await t.db.prisma.apiKey.update({ where: { id: key.id }, data: { revokedAt: new Date() } });
-    expect(await apiKeyPrincipal(t.db.prisma, secret)).toBeNull();
+    expect(await apiKeyPrincipal(accounts, wrong)).toBeNull();
+    expect(await apiKeyPrincipal(accounts, 'alk_garbage')).toBeNull();
+    await accounts.revokeApiKey(key.id);
+    expect(await apiKeyPrincipal(accounts, secret)).toBeNull();
   });
 
   it('a session ends when it expires, when idle too long, and when its user is disabled', async () => {
-    const { token } = await createSession(t.db.prisma, userId);
-    expect(await sessionPrincipal(t.db.prisma, token)).toMatchObject({
+    const { token } = await createSession(accounts, userId);
+    expect(await sessionPrincipal(accounts, token)).toMatchObject({
       user: { email: 'eve@example.com' },
     });
     expect(
-      await sessionPrincipal(t.db.prisma, token, new Date(Date.now() + SESSION_IDLE_MS + 60_000)),
+      await sessionPrincipal(accounts, token, new Date(Date.now() + SESSION_IDLE_MS + 60_000)),
     ).toBeNull();
-    expect(await sessionPrincipal(t.db.prisma, token)).toBeNull();
+    expect(await sessionPrincipal(accounts, token)).toBeNull();
 
-    const second = await createSession(t.db.prisma, userId);
-    await t.db.prisma.session.updateMany({
-      data: { lastSeenAt: new Date(Date.now() + SESSION_LIFETIME_MS) },
-    });
+    const second = await createSession(accounts, userId);
+    await accounts.touchSession(second.id, new Date(Date.now() + SESSION_LIFETIME_MS));
     expect(
       await sessionPrincipal(
-        t.db.prisma,
+        accounts,
         second.token,
         new Date(Date.now() + SESSION_LIFETIME_MS + 1000),
       ),
     ).toBeNull();
 
-    const third = await createSession(t.db.prisma, userId);
-    await t.db.prisma.user.update({ where: { id: userId }, data: { disabledAt: new Date() } });
-    expect(await sessionPrincipal(t.db.prisma, third.token)).toBeNull();
-    await t.db.prisma.user.update({ where: { id: userId }, data: { disabledAt: null } });
+    const admin = await accounts.createUser({
+      email: 'root@example.com',
+      name: 'Root',
+      role: 'admin',
+      passwordHash: 'x',
+    });
+    const third = await createSession(accounts, admin.id);
+    await accounts.createUser({
+      email: 'r2@example.com',
+      name: 'R2',
+      role: 'admin',
+      passwordHash: 'x',
+    });
+    await accounts.disableUser(admin.id);
+    expect(await sessionPrincipal(accounts, third.token)).toBeNull();
   });
 
-  it('signs in, records it, rate-limits failures with a clear error, and logs each failure', async () => {
+  it('counts failures per account and address, says how many tries remain, and logs each', async () => {
     const caller = testCaller(t.store);
-    const anonymous = caller.as(null);
-    const user = await anonymous.auth.signIn({
+    const fromA = caller.as(null, '198.51.100.7');
+    const user = await fromA.auth.signIn({
       email: 'Eve@Example.com',
       password: 'correct horse battery',
     });
     expect(user).toMatchObject({ email: 'eve@example.com', role: 'auditor' });
     expect(caller.cookies.set).toHaveLength(1);
+    const messages: string[] = [];
     for (let i = 0; i < 5; i++) {
-      expect(
-        await code(anonymous.auth.signIn({ email: 'eve@example.com', password: `wrong ${i}` })),
-      ).toBe('UNAUTHORIZED');
+      await fromA.auth
+        .signIn({ email: 'eve@example.com', password: `wrong ${i}` })
+        .catch((e: TRPCError) => messages.push(`${e.code} ${e.message}`));
     }
+    expect(messages[0]).toBe(
+      'UNAUTHORIZED Wrong email or password. 4 tries left before sign-in from this address pauses.',
+    );
+    expect(messages[3]).toMatch(/1 try left/);
+    expect(messages[4]).toMatch(/No tries left/);
     await expect(
-      anonymous.auth.signIn({ email: 'eve@example.com', password: 'correct horse battery' }),
-    ).rejects.toThrow(/Too many failed sign-ins. Try again in 15 minutes/);
-    // Hammering the locked account is refused too, but logged only once.
+      fromA.auth.signIn({ email: 'eve@example.com', password: 'correct horse battery' }),
+    ).rejects.toThrow(/Too many failed sign-ins from this address. Try again in 15 minutes/);
+    // Hammering the paused sign-in is refused too, but logged only once.
     for (let i = 0; i < 3; i++) {
-      expect(
-        await code(anonymous.auth.signIn({ email: 'eve@example.com', password: 'again' })),
-      ).toBe('TOO_MANY_REQUESTS');
+      expect(await code(fromA.auth.signIn({ email: 'eve@example.com', password: 'again' }))).toBe(
+        'TOO_MANY_REQUESTS',
+      );
     }
+    // Guessing from one address does not lock the owner out from theirs.
+    await expect(
+      caller.as(null, '203.0.113.50').auth.signIn({
+        email: 'eve@example.com',
+        password: 'correct horse battery',
+      }),
+    ).resolves.toMatchObject({ email: 'eve@example.com' });
+
     const reader = caller.as(principals.auditor);
     const failed = (await reader.query({ filter: { action: 'auth.sign_in_failed' } })).events;
     expect(failed).toHaveLength(6);
-    expect(failed[0]).toMatchObject({
+    expect(failed.at(-1)).toMatchObject({
       actorId: userId,
       actorEmail: 'eve@example.com',
       outcome: 'failure',
-      ip: '127.0.0.1',
+      ip: '198.51.100.7',
     });
     expect(failed.map((e) => e.metadata?.reason)).toContain('rate_limited');
-    const signedIn = (await reader.query({ filter: { action: 'auth.signed_in' } })).events;
-    expect(signedIn).toMatchObject([{ actorId: userId, actorEmail: 'eve@example.com' }]);
+  });
+
+  it('counts attempts that arrive together as if they came one after another', async () => {
+    const fromC = testCaller(t.store).as(null, '192.0.2.99');
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        code(fromC.auth.signIn({ email: 'eve@example.com', password: `guess ${i}` })),
+      ),
+    );
+    expect(results.filter((r) => r === 'UNAUTHORIZED')).toHaveLength(5);
+    expect(results.filter((r) => r === 'TOO_MANY_REQUESTS')).toHaveLength(7);
+    expect(
+      await code(
+        fromC.auth.signIn({ email: 'eve@example.com', password: 'correct horse battery' }),
+      ),
+    ).toBe('TOO_MANY_REQUESTS');
+  });
+
+  it('an admin sees a paused account and unlocks it', async () => {
+    const { admin, as } = testCaller(t.store);
+    const paused = (await admin.users.list()).find((u) => u.id === userId);
+    expect(Date.parse(paused?.signInBlockedUntil ?? '')).toBeGreaterThan(Date.now());
+    await admin.users.unlockSignIn({ id: userId });
+    expect((await admin.users.list()).find((u) => u.id === userId)?.signInBlockedUntil).toBeNull();
+    await expect(
+      as(null, '192.0.2.99').auth.signIn({
+        email: 'eve@example.com',
+        password: 'correct horse battery',
+      }),
+    ).resolves.toMatchObject({ email: 'eve@example.com' });
   });
 
   it('an unknown account fails the same way as a wrong password', async () => {
     const anonymous = testCaller(t.store).as(null);
     await expect(
       anonymous.auth.signIn({ email: 'nobody@example.com', password: 'whatever it is' }),
-    ).rejects.toThrow('Wrong email or password.');
+    ).rejects.toThrow(/^Wrong email or password. 4 tries left/);
   });
 });
 

@@ -1,8 +1,8 @@
 import type { KeyObject } from 'node:crypto';
-import type { AuditStore } from '@auditlog/db';
+import type { AccountStore, AuditStore } from '@auditlog/db';
 import type { Principal } from './auth/principal';
-import type { SignInLimiter } from './auth/rate-limit';
-import type { VerificationJobs } from './verification-jobs';
+import { CheckpointSigner } from './checkpoint-signer';
+import { VerificationJobs } from './verification-jobs';
 
 /** The session cookie, set and cleared through the HTTP layer that owns the response. */
 export interface SessionCookie {
@@ -10,17 +10,42 @@ export interface SessionCookie {
   clear(): void;
 }
 
-/** What every procedure sees: the log, the server's services, and who is calling. */
-export interface Context {
+/** What the server holds for every request: the log, the accounts, the signing key. */
+export interface Services {
   store: AuditStore;
+  accounts: AccountStore;
   /** Ed25519 key that signs checkpoints. */
   signingKey: KeyObject;
+  checkpoints: CheckpointSigner;
   verifications: VerificationJobs;
-  signInLimiter: SignInLimiter;
+}
+
+/** Who is calling, from where, and how to answer them. */
+export interface Caller {
   /** The authenticated caller, or null. */
   principal: Principal | null;
   cookie: SessionCookie;
   /** The caller's address, as the server determined it (see TRUST_PROXY_HOPS). */
   ip: string | undefined;
   userAgent: string | undefined;
+}
+
+/** What every procedure sees. */
+export type Context = Services & Caller;
+
+export function createServices(input: {
+  store: AuditStore;
+  accounts: AccountStore;
+  signingKey: KeyObject;
+}): Services {
+  return {
+    ...input,
+    checkpoints: new CheckpointSigner(input.store, input.signingKey),
+    verifications: new VerificationJobs(),
+  };
+}
+
+/** The one way a context is built: by the tRPC adapter, the download routes and tests. */
+export function createContext(services: Services, caller: Caller): Context {
+  return { ...services, ...caller };
 }

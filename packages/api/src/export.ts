@@ -8,13 +8,16 @@ export const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = {
 
 /**
  * The export as text chunks, oldest event first, one chunk per page read from the
- * store: memory stays flat whatever the size of the export.
+ * store: memory stays flat whatever the size of the export. `onStart` runs when the
+ * first chunk is asked for, so an export that is never read is never recorded.
  */
 export async function* exportChunks(
   store: AuditStore,
   filter: EventFilter,
   format: ExportFormat,
+  onStart: () => Promise<unknown> = async () => {},
 ): AsyncGenerator<string> {
+  await onStart();
   let first = true;
   if (format === 'json') yield jsonArray.open;
   for await (const events of store.scan(filter)) {

@@ -2,17 +2,24 @@ import { apiKeysRouter } from './routers/api-keys';
 import { authRouter } from './routers/auth';
 import { integrityRouter } from './routers/integrity';
 import { logRouter } from './routers/log';
+import { privacyRouter } from './routers/privacy';
 import { queryRouter } from './routers/query';
 import { usersRouter } from './routers/users';
 import { createCallerFactory, mergeRouters, router } from './trpc';
 
-// Merged, not nested: the contract names procedures at the top level (`logAction`,
-// `query`, `export`), as the seed's `logAction()` helper did.
+// The owner's contract names `logAction`, `logMany`, `query` and `export` at the top
+// level, as the seed's `logAction()` helper did; everything else is in a namespace that
+// says what it is.
 export const appRouter = mergeRouters(
   logRouter,
   queryRouter,
-  integrityRouter,
-  router({ auth: authRouter, users: usersRouter, apiKeys: apiKeysRouter }),
+  router({
+    integrity: integrityRouter,
+    privacy: privacyRouter,
+    auth: authRouter,
+    users: usersRouter,
+    apiKeys: apiKeysRouter,
+  }),
 );
 
 export type AppRouter = typeof appRouter;

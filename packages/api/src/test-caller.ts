@@ -1,9 +1,8 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import type { AuditStore } from '@auditlog/db';
+import { AccountStore, type AuditStore } from '@auditlog/db';
 import type { Principal } from './auth/principal';
-import { SignInLimiter } from './auth/rate-limit';
+import { createContext, createServices } from './context';
 import { createCaller } from './root';
-import { VerificationJobs } from './verification-jobs';
 
 /** Callers of every kind, for tests of what each may do. */
 export const principals = {
@@ -28,22 +27,27 @@ export const principals = {
   },
 } satisfies Record<string, Principal>;
 
-/** Server-side callers over a real store, built as the HTTP adapter builds them. */
+/** Server-side callers over a real store, with the context the HTTP adapter builds. */
 export function testCaller(store: AuditStore) {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-  const verifications = new VerificationJobs();
-  const signInLimiter = new SignInLimiter();
+  const accounts = new AccountStore(store.db);
+  const services = createServices({ store, accounts, signingKey: privateKey });
   const cookies: { set: string[]; cleared: number } = { set: [], cleared: 0 };
-  const as = (principal: Principal | null) =>
-    createCaller({
-      store,
-      signingKey: privateKey,
-      verifications,
-      signInLimiter,
-      principal,
-      cookie: { set: (token) => cookies.set.push(token), clear: () => cookies.cleared++ },
-      ip: '127.0.0.1',
-      userAgent: 'vitest',
-    });
-  return { api: as(principals.service), admin: as(principals.admin), as, publicKey, cookies };
+  const as = (principal: Principal | null, ip = '127.0.0.1') =>
+    createCaller(
+      createContext(services, {
+        principal,
+        cookie: { set: (token) => cookies.set.push(token), clear: () => cookies.cleared++ },
+        ip,
+        userAgent: 'vitest',
+      }),
+    );
+  return {
+    api: as(principals.service),
+    admin: as(principals.admin),
+    as,
+    accounts,
+    publicKey,
+    cookies,
+  };
 }

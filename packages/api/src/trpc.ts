@@ -1,32 +1,43 @@
-import { InvalidCursorError, ShuttingDownError } from '@auditlog/db';
+import { AccountError, InvalidCursorError, ShuttingDownError } from '@auditlog/db';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError, z } from 'zod';
-import { can, type Permission } from './auth/principal';
+import { can, type Permission, REFUSALS } from './auth/principal';
 import type { Context } from './context';
+import { errorIdOf, internalErrorMessage } from './errors';
 
 const t = initTRPC.context<Context>().create({
   // Stack traces describe the server's insides; an audit service never hands them out.
   isDev: false,
   errorFormatter({ shape, error }) {
+    const { code, httpStatus, path } = shape.data;
+    const data = { code, httpStatus, path, issues: null as z.core.$ZodIssue[] | null };
+    // An unexpected error's text (a database message, a file path) stays in the log.
+    if (error.code === 'INTERNAL_SERVER_ERROR') {
+      const errorId = errorIdOf(error);
+      return { ...shape, message: internalErrorMessage(errorId), data: { ...data, errorId } };
+    }
     // Callers fix bad input from the zod issues: each names the field (path) and why;
     // the message says the same in one readable line.
     const cause = error.cause;
-    if (!(cause instanceof ZodError)) return { ...shape, data: { ...shape.data, zodIssues: null } };
+    if (!(cause instanceof ZodError)) return { ...shape, data };
     return {
       ...shape,
       message: z.prettifyError(cause),
-      data: { ...shape.data, zodIssues: cause.issues },
+      data: { ...data, issues: cause.issues },
     };
   },
 });
 
-/** Turns the store's domain errors into the tRPC codes callers are promised. */
+/** Turns the stores' domain errors into the tRPC codes callers are promised. */
 const domainErrors = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok) {
     const cause = result.error.cause;
     if (cause instanceof InvalidCursorError) {
       throw new TRPCError({ code: 'BAD_REQUEST', message: cause.message, cause });
+    }
+    if (cause instanceof AccountError) {
+      throw new TRPCError({ code: cause.code, message: cause.message, cause });
     }
     if (cause instanceof ShuttingDownError) {
       throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: cause.message, cause });
@@ -45,7 +56,7 @@ export const publicProcedure = t.procedure.use(domainErrors);
 /** Any signed-in person or valid API key. */
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.principal) {
-    throw new TRPCError({ code: 'UNAUTHORIZED', message: 'sign in or send an API key' });
+    throw new TRPCError({ code: 'UNAUTHORIZED', message: REFUSALS.unauthenticated });
   }
   return next({ ctx: { ...ctx, principal: ctx.principal } });
 });
@@ -57,13 +68,7 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
 export const procedureWith = (permission: Permission) =>
   authedProcedure.use(({ ctx, next }) => {
     if (!can(ctx.principal, permission)) {
-      throw new TRPCError({
-        code: 'FORBIDDEN',
-        message:
-          permission === 'admin'
-            ? 'this needs the admin role'
-            : `this needs the ${permission} permission`,
-      });
+      throw new TRPCError({ code: 'FORBIDDEN', message: REFUSALS.forbidden(permission) });
     }
     return next();
   });

@@ -63,6 +63,18 @@ describe('auditEntrySchema', () => {
     expect(problems({ ...seedExample, metadata: { note: 'ship it 🚀' } })).toEqual([]);
   });
 
+  it('keeps `__proto__` keys as sent, at every depth, and refuses them where no key is free', () => {
+    const metadata = JSON.parse('{"__proto__":"x","a":{"__proto__":{"b":1}}}');
+    const parsed = auditEntrySchema.parse({ ...seedExample, metadata });
+    expect(JSON.stringify(parsed.metadata)).toBe('{"__proto__":"x","a":{"__proto__":{"b":1}}}');
+    expect(problems(JSON.parse(`{"__proto__":1,${JSON.stringify(seedExample).slice(1)}`))).toEqual([
+      ': Unrecognized key: "__proto__"',
+    ]);
+    expect(problems({ ...seedExample, metadata: ['not', 'an', 'object'] })).toEqual([
+      'metadata: must be a JSON object',
+    ]);
+  });
+
   it('enforces the size limits in bytes, not characters', () => {
     const justUnder = 'é'.repeat((LIMITS.metadataBytes - 20) / 2);
     expect(problems({ ...seedExample, metadata: { v: justUnder } })).toEqual([]);

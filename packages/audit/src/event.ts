@@ -2,35 +2,34 @@ import { z } from 'zod';
 import { ACTION_PATTERN, ACTION_RULE } from './action';
 import { type JsonObject, jsonProblem, utf8Length } from './json-value';
 import { LIMITS } from './limits';
-import { textProblem } from './text';
+import { safeText as text } from './text';
 
-const text = (max: number) =>
-  z
-    .string()
-    .max(max)
-    .superRefine((value, ctx) => {
-      const problem = textProblem(value);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    });
-
+// Not z.record: it copies the object key by key, and an own `__proto__` key (which
+// JSON.parse makes) would vanish in the copy. The object is checked, and kept, as sent.
 const jsonObject = (maxBytes: number) =>
-  z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
-    const problem = jsonProblem(value);
-    if (problem) {
-      ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
-      return;
-    }
-    const bytes = utf8Length(value);
-    if (bytes > maxBytes) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `is ${bytes} bytes of JSON; the limit is ${maxBytes}`,
-      });
-    }
-  }) as unknown as z.ZodType<JsonObject>;
+  z
+    .custom<Record<string, unknown>>(isPlainObject, 'must be a JSON object')
+    .superRefine((value, ctx) => {
+      const problem = jsonProblem(value);
+      if (problem) {
+        ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
+        return;
+      }
+      const bytes = utf8Length(value);
+      if (bytes > maxBytes) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `is ${bytes} bytes of JSON; the limit is ${maxBytes}`,
+        });
+      }
+    }) as unknown as z.ZodType<JsonObject>;
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 
 // Internationalised addresses (RFC 6531, `ünïcode@example.com`) are real addresses.
-const internationalEmail = z.email({ pattern: z.regexes.unicodeEmail });
+export const internationalEmail = z.email({ pattern: z.regexes.unicodeEmail });
 
 export const actorTypes = ['user', 'service', 'system'] as const;
 export const outcomes = ['success', 'failure'] as const;

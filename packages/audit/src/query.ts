@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from './limits';
+import { safeText } from './text';
 
 const isoTime = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' });
 
@@ -7,15 +8,13 @@ const isoTime = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 dat
 export const eventFilterSchema = z
   .object({
     /** An actor's id or email, matched exactly. */
-    actor: z.string().min(1).max(LIMITS.actorEmail).optional(),
+    actor: safeText(LIMITS.actorEmail).min(1).optional(),
     /** An action name, or a prefix ending in `*` (`user.*`). */
-    action: z
-      .string()
-      .max(LIMITS.action)
+    action: safeText(LIMITS.action)
       .regex(/^[a-z0-9_.]+\*?$/, 'must be an action name, optionally ending in *')
       .optional(),
-    resourceType: z.string().min(1).max(LIMITS.resourceType).optional(),
-    resourceId: z.string().min(1).max(LIMITS.resourceId).optional(),
+    resourceType: safeText(LIMITS.resourceType).min(1).optional(),
+    resourceId: safeText(LIMITS.resourceId).min(1).optional(),
     outcome: z.enum(['success', 'failure']).optional(),
     /** Inclusive lower bound on createdAt. */
     from: isoTime.optional(),
@@ -34,7 +33,7 @@ export const PAGE_SIZE_MAX = 500;
 
 export const querySchema = z.object({
   filter: eventFilterSchema.default({}),
-  cursor: z.string().max(200).optional(),
+  cursor: safeText(200).optional(),
   limit: z.number().int().min(1).max(PAGE_SIZE_MAX).default(50),
 });
 

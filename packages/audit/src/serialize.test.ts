@@ -37,6 +37,19 @@ describe('CSV export', () => {
     expect(rows[0]?.changes).toBe('');
   });
 
+  it('quotes a lone LF or CR in any cell, so no record is split', () => {
+    const events = [
+      event({ resourceId: 'line1\nline2' }),
+      event({ seq: 8, resourceId: 'a\rb', userAgent: 'x\r\ny' }),
+    ];
+    const csv = eventsToCsv(events, true);
+    const rows = parse(csv, { columns: true }) as Record<string, string>[];
+    expect(rows.map((r) => [r.seq, r.resourceId, r.userAgent])).toEqual([
+      ['7', 'line1\nline2', 'Mozilla/5.0 (X11; Linux x86_64)'],
+      ['8', 'a\rb', 'x\r\ny'],
+    ]);
+  });
+
   it('defuses cells a spreadsheet would run as formulas', () => {
     const csv = eventsToCsv(
       [event({ userAgent: '=cmd|calc', resourceId: '+1', actorId: '@x' })],

@@ -36,7 +36,14 @@ function csvCell(value: unknown): string {
 export function eventsToCsv(events: readonly AuditEvent[], header: boolean): string {
   return stringify(
     events.map((event) => CSV_COLUMNS.map((column) => csvCell(event[column]))),
-    { header, columns: header ? [...CSV_COLUMNS] : undefined, record_delimiter: 'windows' },
+    {
+      header,
+      columns: header ? [...CSV_COLUMNS] : undefined,
+      record_delimiter: 'windows',
+      // Setting record_delimiter turns csv-stringify's quoting of CR and LF off; a lone
+      // LF or CR in a cell would then split the record. Quote every cell holding one.
+      quoted_match: /[\r\n]/,
+    },
   );
 }
 

@@ -4,20 +4,24 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from './generated/prisma/client';
+import { DURABLE_START_PARAMS, syncFilesToDisk } from './pglite-durability';
 import { pgliteRawSql, pgRawSql, type RawSql } from './raw-sql';
 
 export interface DatabaseConfig {
   /** A postgresql:// URL; without one the embedded PGlite database is used. */
   url?: string;
-  /** Where PGlite keeps its files; `memory://` keeps nothing. */
+  /** Where PGlite keeps its files (required without a url); `memory://` keeps nothing. */
   dataDir?: string;
   /** How long to wait for PostgreSQL before giving up. */
   connectTimeoutMs?: number;
 }
 
+/**
+ * An open database, as other packages see it: which kind, where, and how to close it.
+ * Its connections stay inside this package (see connectionsOf): everything else reads
+ * and writes through the stores.
+ */
 export interface Database {
-  prisma: PrismaClient;
-  raw: RawSql;
   driver: 'pglite' | 'postgres';
   /** The PostgreSQL URL, for work that opens connections of its own (not for PGlite). */
   url?: string;
@@ -26,29 +30,54 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** Prisma for ordinary reads and writes, the driver beneath it for the rest. */
+export interface Connections {
+  prisma: PrismaClient;
+  raw: RawSql;
+}
+
+const connections = new WeakMap<Database, Connections>();
+
+/** The connections of a database this package opened. */
+export function connectionsOf(db: Database): Connections {
+  const found = connections.get(db);
+  if (!found) throw new Error('not a database opened by openDatabase()');
+  return found;
+}
+
+function opened(db: Database, conns: Connections): Database {
+  connections.set(db, conns);
+  return db;
+}
+
 export class DatabaseUnavailableError extends Error {}
 
-export async function openDatabase(config: DatabaseConfig = {}): Promise<Database> {
-  return config.url
-    ? openPostgres(config.url, config.connectTimeoutMs ?? 5000)
-    : openPglite(config.dataDir ?? '.data');
+export async function openDatabase(config: DatabaseConfig): Promise<Database> {
+  if (config.url) return openPostgres(config.url, config.connectTimeoutMs ?? 5000);
+  if (!config.dataDir) throw new Error('openDatabase needs a PostgreSQL url or a dataDir');
+  return openPglite(config.dataDir);
 }
 
 async function openPglite(dataDir: string): Promise<Database> {
   const inMemory = dataDir.startsWith('memory://');
   if (!inMemory) await mkdir(dataDir, { recursive: true });
-  const pglite = await PGlite.create(inMemory ? undefined : dataDir);
+  // In memory nothing survives the process anyway; on disk, commits are made durable.
+  const pglite = inMemory
+    ? await PGlite.create()
+    : await PGlite.create({ dataDir, startParams: DURABLE_START_PARAMS });
+  if (!inMemory) syncFilesToDisk(pglite);
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
-  return {
-    prisma,
-    raw: pgliteRawSql(pglite),
-    driver: 'pglite',
-    location: inMemory ? 'embedded PGlite (in memory)' : `embedded PGlite in ${dataDir}`,
-    async close() {
-      await prisma.$disconnect();
-      await pglite.close();
+  return opened(
+    {
+      driver: 'pglite',
+      location: inMemory ? 'embedded PGlite (in memory)' : `embedded PGlite in ${dataDir}`,
+      async close() {
+        await prisma.$disconnect();
+        await pglite.close();
+      },
     },
-  };
+    { prisma, raw: pgliteRawSql(pglite) },
+  );
 }
 
 async function openPostgres(url: string, connectTimeoutMs: number): Promise<Database> {
@@ -67,15 +96,16 @@ async function openPostgres(url: string, connectTimeoutMs: number): Promise<Data
     );
   }
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
-  return {
-    prisma,
-    raw: pgRawSql(pool),
-    driver: 'postgres',
-    url,
-    location,
-    async close() {
-      await prisma.$disconnect();
-      await pool.end();
+  return opened(
+    {
+      driver: 'postgres',
+      url,
+      location,
+      async close() {
+        await prisma.$disconnect();
+        await pool.end();
+      },
     },
-  };
+    { prisma, raw: pgRawSql(pool) },
+  );
 }

@@ -1,3 +1,11 @@
+export {
+  AccountError,
+  AccountStore,
+  type PublicApiKey,
+  type PublicUser,
+  type Role,
+} from './accounts/account-store';
+export type { SignInAttempt } from './accounts/sign-in-limits';
 export type { AppendResult } from './append/append';
 export { GroupCommitter, ShuttingDownError } from './append/group-commit';
 export {
@@ -6,7 +14,6 @@ export {
   DatabaseUnavailableError,
   openDatabase,
 } from './database';
-export type { ApiKey, PrismaClient, User } from './generated/prisma/client';
 export { MigrationError, migrate } from './migrate/migrate';
 export { type EventPage, InvalidCursorError, type Order } from './query/query';
 export { AuditStore, type AuditStoreOptions } from './store';

@@ -1,6 +1,6 @@
 import { auditEntrySchema, newEventId } from '@auditlog/audit';
 import { describe, expect, it } from 'vitest';
-import { TEST_DRIVERS } from './test-databases';
+import { TEST_DRIVERS, testSql } from './test-databases';
 import { useTestStore } from './test-store';
 
 const entry = (overrides: Record<string, unknown> = {}) =>
@@ -75,11 +75,10 @@ describe.each(TEST_DRIVERS)('AuditStore ordering, idempotency and filters on %s'
       entry({ id: newEventId(march), action: 'billing.plan_changed' }),
       entry({ id: newEventId(june), action: 'billing.plan_changed' }),
     ]);
-    const partitions = await t.db.raw.withConnection((c) =>
-      c.query<{ name: string }>(
-        `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-         WHERE i.inhparent = '"AuditLog"'::regclass ORDER BY 1`,
-      ),
+    const partitions = await testSql<{ name: string }>(
+      t.db,
+      `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+       WHERE i.inhparent = '"AuditLog"'::regclass ORDER BY 1`,
     );
     expect(partitions.map((p) => p.name)).toEqual(
       expect.arrayContaining(['AuditLog_y2026m03', 'AuditLog_y2026m06']),
@@ -126,8 +125,8 @@ describe.each(TEST_DRIVERS)('AuditStore ordering, idempotency and filters on %s'
   });
 
   it('refuses to rewrite a stored event through SQL', async () => {
-    await expect(
-      t.db.raw.withConnection((c) => c.query(`UPDATE "AuditLog" SET action = 'user.deleted'`)),
-    ).rejects.toThrow(/append-only/);
+    await expect(testSql(t.db, `UPDATE "AuditLog" SET action = 'user.deleted'`)).rejects.toThrow(
+      /append-only/,
+    );
   });
 });

@@ -7,7 +7,7 @@ import {
   prepareEntries,
 } from './append/append';
 import { GroupCommitter } from './append/group-commit';
-import type { Database } from './database';
+import { type Connections, connectionsOf, type Database } from './database';
 import { erasePerson } from './privacy/erase';
 import { withLeafHashes } from './query/event-row';
 import { type EventPage, type Order, queryEvents, scanEvents } from './query/query';
@@ -33,20 +33,27 @@ export class AuditStore {
   private readonly committer: GroupCommitter<PreparedEntry, AppendResult>;
   private readonly integrator: BackgroundIntegrator;
   private readonly onIntegrationError: (error: unknown) => void;
+  private readonly conns: Connections;
+  private readonly prisma: Connections['prisma'];
 
   constructor(
     readonly db: Database,
     options: AuditStoreOptions = {},
   ) {
+    this.conns = connectionsOf(db);
+    this.prisma = this.conns.prisma;
     this.committer = new GroupCommitter(
-      (entries) => appendBatch(db.prisma, entries, this.knownPartitions),
+      (entries) => appendBatch(this.prisma, entries, this.knownPartitions),
       // Larger batches stop paying off well before this, and it bounds one transaction.
       LIMITS.batch * 5,
     );
     this.onIntegrationError =
       options.onIntegrationError ??
       ((error) => console.error('Integrating events into the Merkle tree failed:', error));
-    this.integrator = new BackgroundIntegrator(db, this.onIntegrationError);
+    this.integrator = new BackgroundIntegrator(
+      { raw: this.conns.raw, url: db.url },
+      this.onIntegrationError,
+    );
   }
 
   /**
@@ -68,7 +75,7 @@ export class AuditStore {
     filter: EventFilter,
     options: { cursor?: string; limit: number; order?: Order },
   ): Promise<EventPage> {
-    return queryEvents(this.db.prisma, filter, options);
+    return queryEvents(this.prisma, filter, options);
   }
 
   /**
@@ -78,33 +85,33 @@ export class AuditStore {
    */
   async *scan(filter: EventFilter, pageSize?: number) {
     await this.integrated();
-    yield* scanEvents(this.db.prisma, filter, pageSize);
+    yield* scanEvents(this.prisma, filter, pageSize);
   }
 
   async get(id: string) {
     // The id carries the event's time, which names its partition.
-    const row = await this.db.prisma.auditLog.findFirst({
+    const row = await this.prisma.auditLog.findFirst({
       where: { id, createdAt: new Date(uuid7Time(id)) },
     });
-    return row ? ((await withLeafHashes(this.db.prisma, [row]))[0] ?? null) : null;
+    return row ? ((await withLeafHashes(this.prisma, [row]))[0] ?? null) : null;
   }
 
   latestCheckpoint() {
-    return latestCheckpoint(this.db.prisma);
+    return latestCheckpoint(this.prisma);
   }
 
   /** Signs the tree once every event committed so far is in it. */
   async issueCheckpoint(key: KeyObject) {
     await this.integrated();
-    return issueCheckpoint(this.db.prisma, key);
+    return issueCheckpoint(this.prisma, key);
   }
 
   inclusionProof(seq: number, treeSize: number) {
-    return inclusionProofFor(this.db.prisma, seq, treeSize);
+    return inclusionProofFor(this.prisma, seq, treeSize);
   }
 
   consistencyProof(oldSize: number, newSize: number) {
-    return consistencyProofFor(this.db.prisma, oldSize, newSize);
+    return consistencyProofFor(this.prisma, oldSize, newSize);
   }
 
   /**
@@ -117,7 +124,7 @@ export class AuditStore {
       () => undefined,
       (error: unknown) => error,
     );
-    const result = await verifyLog(this.db, options);
+    const result = await verifyLog(this.conns, options);
     if (!result.ok || integration === undefined) return result;
     return {
       ...result,
@@ -130,18 +137,18 @@ export class AuditStore {
   }
 
   erasePerson(actor: string) {
-    return erasePerson(this.db.prisma, actor);
+    return erasePerson(this.prisma, actor);
   }
 
   /** How many events the log holds (committed, whether or not integrated yet). */
   async size(): Promise<number> {
-    const head = await this.db.prisma.logHead.findUniqueOrThrow({ where: { id: 1 } });
+    const head = await this.prisma.logHead.findUniqueOrThrow({ where: { id: 1 } });
     return Number(head.size);
   }
 
   /** How many events the Merkle tree holds. */
   async treeSize(): Promise<number> {
-    const head = await this.db.prisma.treeHead.findUniqueOrThrow({ where: { id: 1 } });
+    const head = await this.prisma.treeHead.findUniqueOrThrow({ where: { id: 1 } });
     return Number(head.size);
   }
 

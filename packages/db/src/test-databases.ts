@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { type Database, openDatabase } from './database';
+import { connectionsOf, type Database, openDatabase } from './database';
 import { migrate } from './migrate/migrate';
 
 /**
@@ -17,13 +17,21 @@ const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.
  * Runs SQL with the log's triggers off, as an attacker with database access would: how
  * tests damage a log to see that it is noticed.
  */
-export function tamper(db: Pick<Database, 'raw'>, sql: string): Promise<void> {
-  return db.raw.withConnection((c) =>
+export function tamper(db: Database, sql: string): Promise<void> {
+  return connectionsOf(db).raw.withConnection((c) =>
     c.exec(
       `SET session_replication_role = replica; ${sql}; SET session_replication_role = origin;`,
     ),
   );
 }
+
+/** Runs one statement as it is, for tests that arrange or inspect rows directly. */
+export function testSql<Row>(db: Database, text: string, params?: unknown[]): Promise<Row[]> {
+  return connectionsOf(db).raw.withConnection((c) => c.query<Row>(text, params));
+}
+
+/** Benchmarks measure their raw baselines on the same connections as the store. */
+export { connectionsOf };
 
 export interface TestDatabase extends Database {
   drop(): Promise<void>;
@@ -32,8 +40,8 @@ export interface TestDatabase extends Database {
 export async function createTestDatabase(driver: TestDriver): Promise<TestDatabase> {
   if (driver === 'pglite') {
     const db = await openDatabase({ dataDir: 'memory://' });
-    await migrate(db.raw);
-    return { ...db, drop: () => db.close() };
+    await migrate(db);
+    return Object.assign(db, { drop: () => db.close() });
   }
   const name = `audit_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 5000 });
@@ -47,9 +55,8 @@ export async function createTestDatabase(driver: TestDriver): Promise<TestDataba
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
   const db = await openDatabase({ url: url.toString() });
-  await migrate(db.raw);
-  return {
-    ...db,
+  await migrate(db);
+  return Object.assign(db, {
     async drop() {
       await db.close();
       const cleanup = new pg.Client({ connectionString: ADMIN_URL });
@@ -57,5 +64,5 @@ export async function createTestDatabase(driver: TestDriver): Promise<TestDataba
       await cleanup.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       await cleanup.end();
     },
-  };
+  });
 }

@@ -12,7 +12,7 @@ export function EraseActor({ actorId }: { actorId: string }) {
   const queryClient = useQueryClient();
   const [confirming, setConfirming] = useState(false);
   const erase = useMutation(
-    trpc.erasePerson.mutationOptions({
+    trpc.privacy.erasePerson.mutationOptions({
       onSuccess: () => queryClient.invalidateQueries(),
     }),
   );

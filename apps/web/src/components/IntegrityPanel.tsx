@@ -11,13 +11,15 @@ export function IntegrityPanel() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [jobId, setJobId] = useState<string>();
-  const checkpoint = useQuery(trpc.checkpoint.queryOptions());
+  const checkpoint = useQuery(trpc.integrity.checkpoint.queryOptions());
   const lastVerified = useQuery(
     trpc.query.queryOptions({ filter: { action: 'log.verified' }, limit: 1 }),
   );
-  const start = useMutation(trpc.verify.mutationOptions({ onSuccess: (job) => setJobId(job.id) }));
+  const start = useMutation(
+    trpc.integrity.verify.mutationOptions({ onSuccess: (job) => setJobId(job.id) }),
+  );
   const job = useQuery({
-    ...trpc.verification.queryOptions(jobId ? { id: jobId } : skipToken),
+    ...trpc.integrity.verification.queryOptions(jobId ? { id: jobId } : skipToken),
     refetchInterval: (query) => (query.state.data?.finishedAt ? false : 300),
   });
   const running = start.isPending || (job.data !== undefined && !job.data.finishedAt);

@@ -8,7 +8,7 @@ import { useTRPC } from '../trpc';
  */
 export function ProofBadge({ id }: { id: string }) {
   const trpc = useTRPC();
-  const bundle = useQuery(trpc.get.queryOptions({ id }));
+  const bundle = useQuery(trpc.integrity.get.queryOptions({ id }));
   const holds = useQuery({
     queryKey: ['inclusion', id, bundle.data?.checkpoint.treeSize],
     enabled: bundle.data !== undefined,

@@ -1,10 +1,11 @@
+import type { RouterInputs } from '@auditlog/api';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { formatTime } from '../components/format';
 import { useTRPC } from '../trpc';
 
-const SCOPES = ['log:write', 'log:read', 'log:export'] as const;
-type Scope = (typeof SCOPES)[number];
+type Scope = RouterInputs['apiKeys']['create']['scopes'][number];
+const SCOPES = ['log:write', 'log:read', 'log:export'] as const satisfies readonly Scope[];
 
 export function ApiKeysPage() {
   const trpc = useTRPC();
@@ -95,11 +96,11 @@ export function ApiKeysPage() {
                 <code>alk_{key.prefix}_…</code>
               </td>
               <td>{key.scopes.join(', ')}</td>
-              <td>{formatTime(String(key.createdAt))}</td>
-              <td>{key.lastUsedAt ? formatTime(String(key.lastUsedAt)) : 'never'}</td>
+              <td>{formatTime(key.createdAt)}</td>
+              <td>{key.lastUsedAt ? formatTime(key.lastUsedAt) : 'never'}</td>
               <td>
                 {key.revokedAt ? (
-                  `revoked ${formatTime(String(key.revokedAt))}`
+                  `revoked ${formatTime(key.revokedAt)}`
                 ) : (
                   <button
                     type="button"

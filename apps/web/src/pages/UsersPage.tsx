@@ -1,9 +1,10 @@
+import type { RouterInputs } from '@auditlog/api';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { formatTime } from '../components/format';
 import { useTRPC } from '../trpc';
 
-type Role = 'admin' | 'auditor';
+type Role = RouterInputs['users']['setRole']['role'];
 
 export function UsersPage({ selfId }: { selfId: string }) {
   const trpc = useTRPC();
@@ -12,7 +13,8 @@ export function UsersPage({ selfId }: { selfId: string }) {
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.users.list.queryKey() });
   const setRole = useMutation(trpc.users.setRole.mutationOptions({ onSuccess: refresh }));
   const disable = useMutation(trpc.users.disable.mutationOptions({ onSuccess: refresh }));
-  const error = users.error ?? setRole.error ?? disable.error;
+  const unlock = useMutation(trpc.users.unlockSignIn.mutationOptions({ onSuccess: refresh }));
+  const error = users.error ?? setRole.error ?? disable.error ?? unlock.error;
 
   return (
     <section aria-label="Users">
@@ -48,8 +50,20 @@ export function UsersPage({ selfId }: { selfId: string }) {
                   <option value="auditor">auditor</option>
                 </select>
               </td>
-              <td>{formatTime(String(user.createdAt))}</td>
+              <td>{formatTime(user.createdAt)}</td>
               <td>
+                {user.signInBlockedUntil && (
+                  <span className="status-note">
+                    Sign-in paused after failed tries, until {formatTime(user.signInBlockedUntil)}{' '}
+                    <button
+                      type="button"
+                      className="secondary"
+                      onClick={() => unlock.mutate({ id: user.id })}
+                    >
+                      Unlock
+                    </button>{' '}
+                  </span>
+                )}
                 {user.disabledAt ? (
                   'disabled'
                 ) : user.id === selfId ? (

@@ -1,4 +1,4 @@
-import type { PrismaClient } from '@auditlog/db';
+import type { AccountStore } from '@auditlog/db';
 import type { Principal } from './principal';
 import { newSecret, sha256 } from './secrets';
 
@@ -8,38 +8,32 @@ export const SESSION_IDLE_MS = 2 * 60 * 60 * 1000;
 // lastSeenAt is written at most this often, sparing a write on every request.
 const TOUCH_EVERY_MS = 60 * 1000;
 
-export async function createSession(prisma: PrismaClient, userId: string) {
+export async function createSession(accounts: AccountStore, userId: string) {
   const token = newSecret();
   const id = sha256(token);
   const expiresAt = new Date(Date.now() + SESSION_LIFETIME_MS);
-  await prisma.session.create({ data: { id, userId, expiresAt } });
+  await accounts.createSession({ id, userId, expiresAt });
   return { token, id, expiresAt };
 }
 
 export async function sessionPrincipal(
-  prisma: PrismaClient,
+  accounts: AccountStore,
   token: string,
   now = new Date(),
 ): Promise<Principal | null> {
   const id = sha256(token);
-  const session = await prisma.session.findUnique({ where: { id }, include: { user: true } });
+  const session = await accounts.findSession(id);
   if (!session) return null;
   const idle = now.getTime() - session.lastSeenAt.getTime();
   if (session.expiresAt <= now || idle > SESSION_IDLE_MS || session.user.disabledAt) {
-    await prisma.session.deleteMany({ where: { id } });
+    await accounts.endSession(id);
     return null;
   }
-  if (idle > TOUCH_EVERY_MS) {
-    await prisma.session.update({ where: { id }, data: { lastSeenAt: now } });
-  }
+  if (idle > TOUCH_EVERY_MS) await accounts.touchSession(id, now);
   const { user } = session;
   return {
     kind: 'user',
     user: { id: user.id, email: user.email, name: user.name, role: user.role },
     sessionId: id,
   };
-}
-
-export async function endSession(prisma: PrismaClient, sessionId: string) {
-  await prisma.session.deleteMany({ where: { id: sessionId } });
 }

@@ -1,14 +1,20 @@
+import { internationalEmail, safeText } from '@auditlog/audit';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { decoyHash, verifyPassword } from '../auth/passwords';
-import { createSession, endSession } from '../auth/sessions';
+import { createSession } from '../auth/sessions';
 import { recordOwnAction } from '../own-actions';
 import { authedProcedure, publicProcedure, router } from '../trpc';
 
 const credentials = z.object({
-  email: z.string().trim().toLowerCase().min(1).max(320),
-  password: z.string().min(1).max(1024),
+  email: safeText(320).trim().toLowerCase().pipe(internationalEmail),
+  password: safeText(1024).min(1),
 });
+
+const minutes = (seconds: number) => {
+  const m = Math.ceil(seconds / 60);
+  return `${m} minute${m === 1 ? '' : 's'}`;
+};
 
 export const authRouter = router({
   /** Who is signed in (null when nobody): the dashboard's first question. */
@@ -20,45 +26,55 @@ export const authRouter = router({
       : { kind: 'key' as const, name: p.key.name, prefix: p.key.prefix, scopes: p.key.scopes };
   }),
 
+  /**
+   * Counts the attempt against the limits first, then checks the password: attempts that
+   * arrive together are counted as if one after another, and the answer says how many
+   * tries remain from this address before sign-in pauses.
+   */
   signIn: publicProcedure.input(credentials).mutation(async ({ ctx, input }) => {
     const ip = ctx.ip ?? 'unknown';
-    const user = await ctx.store.db.prisma.user.findUnique({ where: { email: input.email } });
-    const failure = (reason: string, message: string, code: 'UNAUTHORIZED' | 'TOO_MANY_REQUESTS') =>
+    const recordFailure = (reason: string, actorId: string) =>
       recordOwnAction(
         { ...ctx, principal: null },
         {
           action: 'auth.sign_in_failed',
           outcome: 'failure',
-          actorId: user?.id ?? 'unknown',
-          actorEmail: z.email().safeParse(input.email).success ? input.email : '',
+          actorId,
+          actorEmail: input.email,
           metadata: { reason },
         },
-      ).then(() => {
-        throw new TRPCError({ code, message });
-      });
+      );
 
-    const wait = await ctx.signInLimiter.blockedFor(ip, input.email);
-    if (wait > 0) {
-      const message = `Too many failed sign-ins. Try again in ${Math.ceil(wait / 60)} minute${wait > 60 ? 's' : ''}.`;
-      if (await ctx.signInLimiter.shouldRecordBlock(ip, input.email)) {
-        return failure('rate_limited', message, 'TOO_MANY_REQUESTS');
-      }
-      throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message });
+    const attempt = await ctx.accounts.signInLimits.attempt(ip, input.email);
+    if (!attempt.allowed) {
+      // Only the attempt that crossed the limit is recorded: hammering a paused sign-in
+      // cannot grow the log.
+      if (attempt.firstRefusal) await recordFailure('rate_limited', 'unknown');
+      throw new TRPCError({
+        code: 'TOO_MANY_REQUESTS',
+        message: `Too many failed sign-ins from this address. Try again in ${minutes(attempt.retryAfterSeconds)}, or ask an admin to unlock the account.`,
+      });
     }
+    const user = await ctx.accounts.userForSignIn(input.email);
     const passwordOk = await verifyPassword(
       input.password,
       user?.passwordHash ?? (await decoyHash()),
     );
     if (!user || !passwordOk || user.disabledAt) {
-      await ctx.signInLimiter.failed(ip, input.email);
-      return failure(
+      await recordFailure(
         !user ? 'unknown_account' : user.disabledAt ? 'disabled_account' : 'wrong_password',
-        'Wrong email or password.',
-        'UNAUTHORIZED',
+        user?.id ?? 'unknown',
       );
+      throw new TRPCError({
+        code: 'UNAUTHORIZED',
+        message:
+          attempt.triesLeft > 0
+            ? `Wrong email or password. ${attempt.triesLeft} ${attempt.triesLeft === 1 ? 'try' : 'tries'} left before sign-in from this address pauses.`
+            : 'Wrong email or password. No tries left: sign-in from this address now pauses.',
+      });
     }
-    await ctx.signInLimiter.succeeded(input.email);
-    const session = await createSession(ctx.store.db.prisma, user.id);
+    await ctx.accounts.signInLimits.succeeded(ip, input.email);
+    const session = await createSession(ctx.accounts, user.id);
     ctx.cookie.set(session.token, session.expiresAt);
     const principal = {
       kind: 'user' as const,
@@ -74,7 +90,7 @@ export const authRouter = router({
 
   signOut: authedProcedure.mutation(async ({ ctx }) => {
     if (ctx.principal.kind === 'user') {
-      await endSession(ctx.store.db.prisma, ctx.principal.sessionId);
+      await ctx.accounts.endSession(ctx.principal.sessionId);
       await recordOwnAction(ctx, { action: 'auth.signed_out', resourceType: 'session' });
     }
     ctx.cookie.clear();

@@ -18,11 +18,12 @@ export const queryRouter = router({
    */
   export: exportProcedure
     .input(z.object({ filter: eventFilterSchema.default({}), format: z.enum(exportFormats) }))
-    .query(async ({ ctx, input }) => {
-      await recordOwnAction(ctx, {
-        action: 'log.exported',
-        metadata: { format: input.format, filter: input.filter, via: 'trpc' },
-      });
-      return exportChunks(ctx.store, input.filter, input.format);
-    }),
+    .query(({ ctx, input }) =>
+      exportChunks(ctx.store, input.filter, input.format, () =>
+        recordOwnAction(ctx, {
+          action: 'log.exported',
+          metadata: { format: input.format, filter: input.filter },
+        }),
+      ),
+    ),
 });

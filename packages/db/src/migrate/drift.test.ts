@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { get_dmmf } from '@prisma/prisma-schema-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, TEST_DRIVERS, type TestDatabase } from '../test-databases';
+import { createTestDatabase, TEST_DRIVERS, type TestDatabase, testSql } from '../test-databases';
 
 // The schema the generated client was built from, read through Prisma's own parser so
 // the test sees exactly the model Prisma Client believes in.
@@ -65,8 +65,7 @@ describe.each(TEST_DRIVERS)('schema.prisma and the migrated %s database', (drive
   });
   afterAll(() => db?.drop());
 
-  const sql = <Row>(text: string, params?: unknown[]) =>
-    db.raw.withConnection((c) => c.query<Row>(text, params));
+  const sql = <Row>(text: string, params?: unknown[]) => testSql<Row>(db, text, params);
 
   it('have the same tables', async () => {
     const tables = await sql<{ name: string }>(

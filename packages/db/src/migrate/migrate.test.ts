@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../database';
-import { createTestDatabase, TEST_DRIVERS, type TestDatabase } from '../test-databases';
+import { createTestDatabase, TEST_DRIVERS, type TestDatabase, testSql } from '../test-databases';
 import { MIGRATIONS_DIR, MigrationError, migrate, readMigrations } from './migrate';
 
 describe.each(TEST_DRIVERS)('migrate on %s', (driver) => {
@@ -14,12 +14,11 @@ describe.each(TEST_DRIVERS)('migrate on %s', (driver) => {
   afterAll(() => db?.drop());
 
   const recorded = () =>
-    db.raw.withConnection((c) =>
-      c.query<{ migration_name: string; checksum: string; finished: boolean; steps: number }>(
-        `SELECT migration_name, checksum, finished_at IS NOT NULL AS finished,
-                applied_steps_count AS steps
-         FROM "_prisma_migrations" ORDER BY migration_name`,
-      ),
+    testSql<{ migration_name: string; checksum: string; finished: boolean; steps: number }>(
+      db,
+      `SELECT migration_name, checksum, finished_at IS NOT NULL AS finished,
+              applied_steps_count AS steps
+       FROM "_prisma_migrations" ORDER BY migration_name`,
     );
 
   it('records every migration as Prisma does, with its sha256 checksum', async () => {
@@ -35,7 +34,7 @@ describe.each(TEST_DRIVERS)('migrate on %s', (driver) => {
   });
 
   it('applies nothing the second time', async () => {
-    expect(await migrate(db.raw)).toEqual([]);
+    expect(await migrate(db)).toEqual([]);
   });
 
   it('refuses to run when an applied migration was edited', async () => {
@@ -43,8 +42,8 @@ describe.each(TEST_DRIVERS)('migrate on %s', (driver) => {
     await cp(MIGRATIONS_DIR, dir, { recursive: true });
     const [first] = await readMigrations(dir);
     await writeFile(join(dir, first?.name ?? '', 'migration.sql'), `${first?.sql}\n-- edited\n`);
-    await expect(migrate(db.raw, dir)).rejects.toThrow(MigrationError);
-    await expect(migrate(db.raw, dir)).rejects.toThrow(/was edited after it was applied/);
+    await expect(migrate(db, dir)).rejects.toThrow(MigrationError);
+    await expect(migrate(db, dir)).rejects.toThrow(/was edited after it was applied/);
   });
 
   it('rolls back a failing migration whole and retries it on the next start', async () => {
@@ -56,13 +55,11 @@ describe.each(TEST_DRIVERS)('migrate on %s', (driver) => {
       join(broken, 'migration.sql'),
       'CREATE TABLE "Half" (id int);\nSELECT no_such_function();\n',
     );
-    await expect(migrate(db.raw, dir)).rejects.toThrow(/29990101000000_broken failed/);
-    const half = await db.raw.withConnection((c) =>
-      c.query<{ t: string | null }>(`SELECT to_regclass('"Half"')::text AS t`),
-    );
+    await expect(migrate(db, dir)).rejects.toThrow(/29990101000000_broken failed/);
+    const half = await testSql<{ t: string | null }>(db, `SELECT to_regclass('"Half"')::text AS t`);
     expect(half).toEqual([{ t: null }]);
     await writeFile(join(broken, 'migration.sql'), 'CREATE TABLE "Half" (id int);\n');
-    expect(await migrate(db.raw, dir)).toEqual(['29990101000000_broken']);
+    expect(await migrate(db, dir)).toEqual(['29990101000000_broken']);
   });
 });
 
@@ -70,13 +67,12 @@ describe('migrate from several processes at once (PostgreSQL)', () => {
   it('applies each migration exactly once', async () => {
     const db = await createTestDatabase('postgres');
     try {
-      await db.raw.withConnection((c) =>
-        c.exec('DROP SCHEMA public CASCADE; CREATE SCHEMA public;'),
-      );
+      await testSql(db, 'DROP SCHEMA public CASCADE');
+      await testSql(db, 'CREATE SCHEMA public');
       const others = await Promise.all(
         [1, 2, 3].map(() => openDatabase({ url: db.url as string })),
       );
-      const applied = await Promise.all(others.map((o) => migrate(o.raw)));
+      const applied = await Promise.all(others.map((o) => migrate(o)));
       await Promise.all(others.map((o) => o.close()));
       const names = (await readMigrations()).map((m) => m.name);
       expect(applied.flat().sort()).toEqual(names);

@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RawConnection, RawSql } from '../raw-sql';
+import { connectionsOf, type Database } from '../database';
+import type { RawConnection } from '../raw-sql';
 
 /** prisma/migrations at the repository root. */
 export const MIGRATIONS_DIR = new URL('../../../../prisma/migrations/', import.meta.url).pathname;
@@ -58,7 +59,8 @@ export class MigrationError extends Error {}
  * transaction, under Prisma's advisory lock. Refuses to go on if an applied migration was
  * edited afterwards or another migrator left one unfinished: both need a person to look.
  */
-export async function migrate(sql: RawSql, dir = MIGRATIONS_DIR): Promise<string[]> {
+export async function migrate(db: Database, dir = MIGRATIONS_DIR): Promise<string[]> {
+  const sql = connectionsOf(db).raw;
   const migrations = await readMigrations(dir);
   return sql.withConnection(async (conn) => {
     await conn.query('SELECT pg_advisory_lock($1)', [PRISMA_MIGRATE_LOCK]);

@@ -26,7 +26,12 @@ export class InvalidCursorError extends Error {
 export function whereFilter(filter: EventFilter): Prisma.AuditLogWhereInput {
   const and: Prisma.AuditLogWhereInput[] = [];
   if (filter.actor) and.push({ OR: [{ actorId: filter.actor }, { actorEmail: filter.actor }] });
-  if (filter.action) and.push({ action: actionFilter(filter.action) });
+  if (filter.action) {
+    const action = actionFilter(filter.action);
+    and.push({
+      action: 'exact' in action ? action.exact : { startsWith: likeLiteral(action.prefix) },
+    });
+  }
   if (filter.resourceType) and.push({ resourceType: filter.resourceType });
   if (filter.resourceId) and.push({ resourceId: filter.resourceId });
   if (filter.outcome) and.push({ outcome: filter.outcome });
@@ -39,6 +44,14 @@ export function whereFilter(filter: EventFilter): Prisma.AuditLogWhereInput {
     });
   }
   return { AND: and };
+}
+
+/**
+ * Prisma puts a `startsWith` value into a LIKE pattern as it is, so `_` and `%` in it
+ * would match any character; escaped (backslash is LIKE's escape), they match themselves.
+ */
+function likeLiteral(text: string): string {
+  return text.replace(/[\\%_]/g, '\\$&');
 }
 
 /** Rows strictly after `position` in the given order: the keyset condition. */

@@ -1,4 +1,4 @@
-import type { Database } from '../database';
+import type { RawSql } from '../raw-sql';
 import { DbWorker } from './db-worker';
 import { integrate } from './integration-pass';
 
@@ -27,7 +27,7 @@ export class BackgroundIntegrator {
   failure: string | undefined;
 
   constructor(
-    private readonly db: Pick<Database, 'raw' | 'url'>,
+    private readonly db: { raw: RawSql; url?: string },
     private readonly onError: (error: unknown) => void,
   ) {
     this.worker = db.url ? new DbWorker(db.url) : undefined;

@@ -2,7 +2,7 @@ import { type AuditEvent, auditEntrySchema, eventProblem } from '@auditlog/audit
 import { describe, expect, it } from 'vitest';
 import { appendBatch, prepareEntries } from '../append/append';
 import { AuditStore } from '../store';
-import { TEST_DRIVERS, tamper } from '../test-databases';
+import { connectionsOf, TEST_DRIVERS, tamper, testSql } from '../test-databases';
 import { useTestStore } from '../test-store';
 
 const entries = (count: number, from = 0) =>
@@ -22,7 +22,7 @@ describe.each(TEST_DRIVERS)('the background integrator on %s', (driver) => {
   it('takes in what a process committed before it crashed', async () => {
     await t.store.append(entries(300));
     // Committed and numbered, as by a process that died before integrating.
-    await appendBatch(t.db.prisma, prepareEntries(entries(200, 300)), new Set());
+    await appendBatch(connectionsOf(t.db).prisma, prepareEntries(entries(200, 300)), new Set());
     expect(await t.store.size()).toBe(500);
 
     const restarted = new AuditStore(t.db);
@@ -49,7 +49,7 @@ describe.each(TEST_DRIVERS)('the background integrator on %s', (driver) => {
       action: 'document.updated',
       ip: '192.0.2.7',
     });
-    await appendBatch(t.db.prisma, prepareEntries([early]), new Set());
+    await appendBatch(connectionsOf(t.db).prisma, prepareEntries([early]), new Set());
     expect(await t.store.erasePerson('early@example.com')).toEqual([
       { actorId: 'usr_early', events: 1 },
     ]);
@@ -63,7 +63,7 @@ describe.each(TEST_DRIVERS)('the background integrator on %s', (driver) => {
   it('stops at a missing event, says why until it is back, and verify() names it', async () => {
     const size = await t.store.integrated();
     const gone = size + 3;
-    await appendBatch(t.db.prisma, prepareEntries(entries(10, 2000)), new Set());
+    await appendBatch(connectionsOf(t.db).prisma, prepareEntries(entries(10, 2000)), new Set());
     await tamper(
       t.db,
       `CREATE TABLE saved AS SELECT * FROM "AuditLog" WHERE seq = ${gone}; DELETE FROM "AuditLog" WHERE seq = ${gone}`,
@@ -88,12 +88,10 @@ describe.each(TEST_DRIVERS)('the background integrator on %s', (driver) => {
 
   it('refuses to rewrite a stored leaf hash', async () => {
     await expect(
-      t.db.raw.withConnection((c) =>
-        c.query(`UPDATE "LeafTile" SET hashes = substring(hashes FROM 33) WHERE tile = 0`),
-      ),
+      testSql(t.db, `UPDATE "LeafTile" SET hashes = substring(hashes FROM 33) WHERE tile = 0`),
     ).rejects.toThrow(/append-only/);
-    await expect(
-      t.db.raw.withConnection((c) => c.query(`DELETE FROM "LeafTile" WHERE tile = 0`)),
-    ).rejects.toThrow(/append-only/);
+    await expect(testSql(t.db, `DELETE FROM "LeafTile" WHERE tile = 0`)).rejects.toThrow(
+      /append-only/,
+    );
   });
 });

@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../database';
 import { AuditStore } from '../store';
-import { createTestDatabase, TEST_DRIVERS, tamper } from '../test-databases';
+import { createTestDatabase, TEST_DRIVERS, tamper, testSql } from '../test-databases';
 import { useTestStore } from '../test-store';
 
 const { privateKey, publicKey } = generateKeyPairSync('ed25519');
@@ -119,9 +119,7 @@ describe.each(TEST_DRIVERS)('the Merkle log on %s', (driver) => {
     expect(await t.store.verify({ publicKey })).toMatchObject({ ok: true });
     expect(verifyExport(await exportAll(t.store), before, publicKey)).toMatchObject({ ok: true });
     await expect(
-      t.db.raw.withConnection((c) =>
-        c.query(`UPDATE "AuditLog" SET action = 'x.y' WHERE "actorId" = 'usr_3'`),
-      ),
+      testSql(t.db, `UPDATE "AuditLog" SET action = 'x.y' WHERE "actorId" = 'usr_3'`),
     ).rejects.toThrow(/append-only/);
   });
 });

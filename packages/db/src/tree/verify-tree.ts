@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { Frontier, HASH_BYTES, verifyCheckpointSignature } from '@auditlog/audit';
-import type { Database } from '../database';
+import type { Connections } from '../database';
 import { checkPage, type PageCheck } from './check-page';
 import { allCheckpoints } from './checkpoints';
 import { STORED_LEVEL_STEP } from './merkle-nodes';
@@ -35,7 +35,7 @@ const PAGES_AHEAD = 3;
  * checked; events numbered beyond the log's head are reported.
  */
 export async function verifyLog(
-  db: Pick<Database, 'prisma' | 'raw'>,
+  db: Connections,
   options: VerifyOptions = {},
 ): Promise<VerificationResult> {
   const { prisma } = db;

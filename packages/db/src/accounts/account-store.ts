@@ -1,0 +1,232 @@
+import { randomUUID } from 'node:crypto';
+import { connectionsOf, type Database } from '../database';
+import { Prisma, type PrismaClient, type Role } from '../generated/prisma/client';
+import { prismaQueryable } from '../raw-sql';
+import { SignInLimits } from './sign-in-limits';
+
+export type { Role };
+
+/** A refused account change, with the tRPC code that says why. */
+export class AccountError extends Error {
+  constructor(
+    readonly code: 'NOT_FOUND' | 'CONFLICT' | 'BAD_REQUEST',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A person as the API shows them: never the password hash; times as ISO 8601. */
+export interface PublicUser {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  createdAt: string;
+  disabledAt: string | null;
+  /** Until when sign-in is refused after failed tries from some address, if it is. */
+  signInBlockedUntil: string | null;
+}
+
+/** An API key as the API shows it: never its secret or the secret's hash. */
+export interface PublicApiKey {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: string[];
+  createdAt: string;
+  createdBy: string | null;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+const iso = (date: Date | null) => date?.toISOString() ?? null;
+
+const userColumns = {
+  id: true,
+  email: true,
+  name: true,
+  role: true,
+  createdAt: true,
+  disabledAt: true,
+} as const;
+
+type UserRow = Prisma.UserGetPayload<{ select: typeof userColumns }>;
+type ApiKeyRow = Prisma.ApiKeyGetPayload<object>;
+
+const toPublicKey = (k: ApiKeyRow): PublicApiKey => ({
+  id: k.id,
+  name: k.name,
+  prefix: k.prefix,
+  scopes: k.scopes,
+  createdAt: k.createdAt.toISOString(),
+  createdBy: k.createdBy,
+  lastUsedAt: iso(k.lastUsedAt),
+  revokedAt: iso(k.revokedAt),
+});
+
+/**
+ * People, their sessions, API keys and sign-in limits. Secrets arrive here already
+ * hashed (packages/api owns the hashing); this store only keeps and finds them.
+ */
+export class AccountStore {
+  readonly signInLimits: SignInLimits;
+  private readonly prisma: PrismaClient;
+
+  constructor(db: Database) {
+    const { prisma } = connectionsOf(db);
+    this.prisma = prisma;
+    this.signInLimits = new SignInLimits(prisma, prismaQueryable(prisma));
+  }
+
+  async hasUsers(): Promise<boolean> {
+    return (await this.prisma.user.count()) > 0;
+  }
+
+  async listUsers(): Promise<PublicUser[]> {
+    const users = await this.prisma.user.findMany({
+      select: userColumns,
+      orderBy: { createdAt: 'asc' },
+    });
+    const blocked = await this.signInLimits.blockedUntil(users.map((u) => u.email));
+    return users.map((u) => this.toPublicUser(u, blocked.get(u.email)));
+  }
+
+  /** The account and its password hash, for checking a sign-in. */
+  userForSignIn(email: string) {
+    return this.prisma.user.findUnique({ where: { email } });
+  }
+
+  async createUser(input: {
+    email: string;
+    name: string;
+    role: Role;
+    passwordHash: string;
+  }): Promise<PublicUser> {
+    try {
+      const user = await this.prisma.user.create({
+        data: { id: randomUUID(), ...input },
+        select: userColumns,
+      });
+      return this.toPublicUser(user);
+    } catch (error) {
+      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+        throw new AccountError('CONFLICT', `${input.email} already has an account`);
+      }
+      throw error;
+    }
+  }
+
+  /** Changes a role; refuses to demote the last active admin. Returns the role before. */
+  async setRole(id: string, role: Role): Promise<{ before: Role; user: PublicUser }> {
+    return this.prisma.$transaction(async (tx) => {
+      const user = await tx.user.findUnique({ where: { id } });
+      if (!user) throw new AccountError('NOT_FOUND', 'no such user');
+      if (user.role === 'admin' && role !== 'admin') await keepAnAdmin(tx, id);
+      const updated = await tx.user.update({ where: { id }, data: { role }, select: userColumns });
+      return { before: user.role, user: this.toPublicUser(updated) };
+    });
+  }
+
+  /** Disables an account and ends its sessions; refuses for the last active admin. */
+  async disableUser(id: string): Promise<PublicUser> {
+    return this.prisma.$transaction(async (tx) => {
+      const user = await tx.user.findUnique({ where: { id } });
+      if (!user) throw new AccountError('NOT_FOUND', 'no such user');
+      if (user.role === 'admin') await keepAnAdmin(tx, id);
+      const updated = await tx.user.update({
+        where: { id },
+        data: { disabledAt: user.disabledAt ?? new Date(), sessions: { deleteMany: {} } },
+        select: userColumns,
+      });
+      return this.toPublicUser(updated);
+    });
+  }
+
+  /** Lifts the sign-in limits on an account, from every address. */
+  async unlockSignIn(id: string): Promise<PublicUser> {
+    const user = await this.prisma.user.findUnique({ where: { id }, select: userColumns });
+    if (!user) throw new AccountError('NOT_FOUND', 'no such user');
+    await this.signInLimits.unlock(user.email);
+    return this.toPublicUser(user);
+  }
+
+  createSession(session: { id: string; userId: string; expiresAt: Date }) {
+    return this.prisma.session.create({ data: session });
+  }
+
+  findSession(id: string) {
+    return this.prisma.session.findUnique({ where: { id }, include: { user: true } });
+  }
+
+  async touchSession(id: string, at: Date): Promise<void> {
+    await this.prisma.session.updateMany({ where: { id }, data: { lastSeenAt: at } });
+  }
+
+  async endSession(id: string): Promise<void> {
+    await this.prisma.session.deleteMany({ where: { id } });
+  }
+
+  async createApiKey(input: {
+    name: string;
+    prefix: string;
+    secretHash: string;
+    scopes: string[];
+    createdBy: string | null;
+  }): Promise<PublicApiKey> {
+    return toPublicKey(await this.prisma.apiKey.create({ data: { id: randomUUID(), ...input } }));
+  }
+
+  /** The key with this prefix, with its secret's hash, for checking a request. */
+  apiKeyByPrefix(prefix: string) {
+    return this.prisma.apiKey.findUnique({ where: { prefix } });
+  }
+
+  async touchApiKey(id: string, at: Date): Promise<void> {
+    await this.prisma.apiKey.updateMany({ where: { id }, data: { lastUsedAt: at } });
+  }
+
+  async listApiKeys(): Promise<PublicApiKey[]> {
+    const keys = await this.prisma.apiKey.findMany({ orderBy: { createdAt: 'desc' } });
+    return keys.map(toPublicKey);
+  }
+
+  /** Revokes a key (at once; revoking twice keeps the first time). */
+  async revokeApiKey(id: string): Promise<PublicApiKey> {
+    const key = await this.prisma.apiKey.findUnique({ where: { id } });
+    if (!key) throw new AccountError('NOT_FOUND', 'no such API key');
+    return toPublicKey(
+      await this.prisma.apiKey.update({
+        where: { id },
+        data: { revokedAt: key.revokedAt ?? new Date() },
+      }),
+    );
+  }
+
+  private toPublicUser(u: UserRow, blockedUntil?: Date): PublicUser {
+    return {
+      id: u.id,
+      email: u.email,
+      name: u.name,
+      role: u.role,
+      createdAt: u.createdAt.toISOString(),
+      disabledAt: iso(u.disabledAt),
+      signInBlockedUntil: iso(blockedUntil ?? null),
+    };
+  }
+}
+
+/**
+ * Refuses a change that would leave nobody able to manage users and keys. The other
+ * active admins are locked for the rest of the transaction, so two admins demoting each
+ * other at once cannot both succeed.
+ */
+async function keepAnAdmin(tx: Prisma.TransactionClient, leaving: string): Promise<void> {
+  const others = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM "User"
+     WHERE role = 'admin' AND "disabledAt" IS NULL AND id <> ${leaving}::uuid
+       FOR UPDATE`;
+  if (others.length === 0) {
+    throw new AccountError('BAD_REQUEST', 'the last active admin cannot be removed');
+  }
+}

@@ -7,7 +7,7 @@ import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/a
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { registerAuthHooks } from './auth-hooks';
 import { registerExportRoute } from './export-route';
-import { registerErrorHandlers, sendNotFound } from './http-errors';
+import { registerErrorHandlers, sendError, sendNotFound } from './http-errors';
 import { registerIntegrityRoutes } from './integrity-routes';
 import { callerFactory, callerOf } from './request-context';
 import { registerUtf8Guard } from './utf8-guard';
@@ -69,6 +69,13 @@ export async function buildApp({
   await app.register(fastifyCookie);
   registerAuthHooks(app, services.accounts);
 
+  // Sign-in, sign-out: one per request, so no batch can race the sign-in limits.
+  app.addHook('onRequest', async (request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    if (path.startsWith('/trpc/') && path.includes(',') && /(^|,)auth\./.test(path.slice(6))) {
+      return sendError(reply, 400, 'auth.* procedures cannot be batched: send each on its own');
+    }
+  });
   await app.register(fastifyTRPCPlugin, {
     prefix: '/trpc',
     trpcOptions: {
@@ -85,7 +92,7 @@ export async function buildApp({
 
   const callerFor = callerFactory(services, cookieSecure);
   registerExportRoute(app, callerFor);
-  registerIntegrityRoutes(app, callerFor, services.signingKey);
+  registerIntegrityRoutes(app, callerFor, services);
   const { store } = services;
 
   app.get('/healthz', async (_request, reply) => {

@@ -16,7 +16,7 @@ const USAGE = `Offline verification of the audit log: needs no server and no dat
       (GET /checkpoint.json): every event's content, their order, and the Merkle root.
 
   verify-event <event-proof.json> --public-key <key.pem>
-      Checks one event with its inclusion proof (the tRPC \`get\` procedure's answer).
+      Checks one event with its inclusion proof (the tRPC \`integrity.get\` procedure's answer).
 
 Exit status: 0 verified, 1 verification failed, 2 bad usage or unreadable input.`;
 

@@ -1,7 +1,8 @@
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
+import type { Services } from '@auditlog/api';
 import type { Checkpoint } from '@auditlog/audit';
 import type { FastifyInstance } from 'fastify';
-import { sendError, sendTrpcError } from './http-errors';
+import { sendTrpcError } from './http-errors';
 import type { CallerFor } from './request-context';
 
 /**
@@ -12,7 +13,7 @@ import type { CallerFor } from './request-context';
 export function registerIntegrityRoutes(
   app: FastifyInstance,
   callerFor: CallerFor,
-  key: KeyObject,
+  { checkpoints, signingKey }: Pick<Services, 'checkpoints' | 'signingKey'>,
 ): void {
   app.get('/checkpoint.json', async (request, reply) => {
     let checkpoint: Checkpoint | null;
@@ -21,8 +22,8 @@ export function registerIntegrityRoutes(
     } catch (error) {
       return sendTrpcError(app, reply, error);
     }
-    // The server signs one at start-up; none means the log could not be read then.
-    if (!checkpoint) return sendError(reply, 404, 'no checkpoint has been signed yet');
+    // The server signs one at start-up; the first reader of a new log shares one.
+    checkpoint ??= await checkpoints.covering(0);
     return reply
       .header(
         'Content-Disposition',
@@ -32,7 +33,9 @@ export function registerIntegrityRoutes(
       .send(checkpoint);
   });
 
-  const publicKeyPem = createPublicKey(key).export({ type: 'spki', format: 'pem' }).toString();
+  const publicKeyPem = createPublicKey(signingKey)
+    .export({ type: 'spki', format: 'pem' })
+    .toString();
   app.get('/public-key.pem', async (_request, reply) =>
     reply
       .header('Content-Type', 'application/x-pem-file')

@@ -5,7 +5,11 @@ import { connectionsOf, type Database } from '../database';
 import type { RawConnection } from '../raw-sql';
 
 /** prisma/migrations at the repository root. */
-export const MIGRATIONS_DIR = new URL('../../../../prisma/migrations/', import.meta.url).pathname;
+// prisma/migrations in the repository; the built server carries a copy beside its bundle.
+export const MIGRATIONS_DIR = new URL(
+  import.meta.url.endsWith('.ts') ? '../../../../prisma/migrations/' : './migrations/',
+  import.meta.url,
+).pathname;
 
 // The key Prisma's own migrate engine locks on, so that this migrator and a
 // `prisma migrate deploy` run elsewhere never interleave.

@@ -8,17 +8,24 @@ type Reply = { id: number; result: unknown } | { id: number; error: string };
 
 export class WorkerError extends Error {}
 
-// The worker's source is TypeScript, like the rest of this package, and a worker thread
-// inherits no loader from its parent (tsx, vitest): it imports its entry through tsx's
-// API. (Node 20 ignores --import in a worker's execArgv; require.resolve would pick the
-// API's CommonJS build, the ESM one is wanted.)
-const TSX_API = new URL(
-  'dist/esm/api/index.mjs',
-  pathToFileURL(createRequire(import.meta.url).resolve('tsx/package.json')),
-).href;
-const ENTRY = new URL('./db-worker-main.ts', import.meta.url).href;
-const BOOTSTRAP = `import(${JSON.stringify(TSX_API)}).then(({ tsImport }) =>
-  tsImport(${JSON.stringify(ENTRY)}, ${JSON.stringify(ENTRY)}))`;
+// From the built server (apps/server/dist) the worker's entry is JavaScript beside the
+// bundle. From source it is TypeScript, and a worker thread inherits no loader from its
+// parent (tsx, vitest): it imports its entry through tsx's API. (Node 20 ignores --import
+// in a worker's execArgv; require.resolve would pick the API's CommonJS build, the ESM one
+// is wanted.)
+function workerBootstrap(): string {
+  if (!import.meta.url.endsWith('.ts')) {
+    const entry = new URL('./db-worker-main.js', import.meta.url).href;
+    return `import(${JSON.stringify(entry)})`;
+  }
+  const tsxApi = new URL(
+    'dist/esm/api/index.mjs',
+    pathToFileURL(createRequire(import.meta.url).resolve('tsx/package.json')),
+  ).href;
+  const entry = new URL('./db-worker-main.ts', import.meta.url).href;
+  return `import(${JSON.stringify(tsxApi)}).then(({ tsImport }) =>
+  tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}))`;
+}
 
 /**
  * A worker thread with a PostgreSQL connection of its own that integrates committed
@@ -60,7 +67,7 @@ export class DbWorker {
 
   private post(request: WorkerRequest): void {
     if (!this.worker) {
-      const worker = new Worker(BOOTSTRAP, { eval: true, workerData: { url: this.url } });
+      const worker = new Worker(workerBootstrap(), { eval: true, workerData: { url: this.url } });
       worker.on('message', (reply: Reply) => {
         const waiter = this.waiting.get(reply.id);
         this.waiting.delete(reply.id);

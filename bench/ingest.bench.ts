@@ -5,8 +5,12 @@
  *   pnpm --filter @auditlog/bench bench:ingest       # PGlite and PostgreSQL at 127.0.0.1:5432
  *   BENCH_EVENTS=200000 pnpm --filter @auditlog/bench bench:ingest
  */
+
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AuditEntry } from '@auditlog/audit';
-import { AuditStore } from '@auditlog/db';
+import { AuditStore, migrate, openDatabase } from '@auditlog/db';
 import { connectionsOf, createTestDatabase, TEST_DRIVERS } from '@auditlog/db/testing';
 import { insertPlain } from './baselines';
 import { benchEntries } from './entries';
@@ -86,5 +90,40 @@ async function benchDriver(driver: (typeof TEST_DRIVERS)[number]) {
   }
 }
 
+/**
+ * What durability costs the embedded database on disk: the store as shipped (fsync on,
+ * each commit synced) against the same store on PGlite's own defaults (commits left in
+ * the OS's cache), with the same callers and events.
+ */
+async function benchDurability() {
+  const single = benchEntries(Math.min(EVENTS, 5000));
+  const rates: Record<string, number> = {};
+  for (const durable of [false, true]) {
+    const dataDir = await mkdtemp(join(tmpdir(), 'bench-durable-'));
+    const db = await openDatabase({ dataDir, durable });
+    await migrate(db);
+    const store = new AuditStore(db);
+    await store.append(single.slice(0, 10));
+    let next = 0;
+    const seconds = await timed(async () => {
+      await Promise.all(
+        Array.from({ length: CONCURRENT_CALLERS }, async () => {
+          for (let i = next++; i < single.length; i = next++)
+            await store.append([single[i] as AuditEntry]);
+        }),
+      );
+    });
+    rates[durable ? 'durable' : 'os-cache'] = single.length / seconds;
+    await store.close();
+    await db.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+  const [cached = 0, durable = 0] = [rates['os-cache'], rates.durable];
+  console.log(
+    `pglite on disk, ${CONCURRENT_CALLERS} callers: commits in OS cache ${Math.round(cached).toLocaleString('en')} ev/s   fsync on ${Math.round(durable).toLocaleString('en')} ev/s   ratio ${(durable / cached).toFixed(2)}`,
+  );
+}
+
 console.log(`ingest: ${EVENTS.toLocaleString('en')} events per run`);
 for (const driver of TEST_DRIVERS) await benchDriver(driver);
+await benchDurability();

@@ -16,7 +16,7 @@ describe('inclusionProofHolds (WebCrypto)', () => {
   it('accepts the proof of every leaf', async () => {
     for (let seq = 0; seq < leaves.length; seq++) {
       const path = inclusionProof(seq, leaves.length, node).map((h) => h.toString('base64'));
-      const leaf = (leaves[seq] as Buffer).toString('hex');
+      const leaf = (leaves[seq] as Buffer).toString('base64');
       expect(
         await inclusionProofHolds({ seq, treeSize: 21, leafHash: leaf, path, rootHash }),
         `seq ${seq}`,
@@ -26,7 +26,7 @@ describe('inclusionProofHolds (WebCrypto)', () => {
 
   it('refuses a proof for another position, leaf or root', async () => {
     const path = inclusionProof(5, 21, node).map((h) => h.toString('base64'));
-    const leaf = (leaves[5] as Buffer).toString('hex');
+    const leaf = (leaves[5] as Buffer).toString('base64');
     expect(
       await inclusionProofHolds({ seq: 4, treeSize: 21, leafHash: leaf, path, rootHash }),
     ).toBe(false);
@@ -34,7 +34,7 @@ describe('inclusionProofHolds (WebCrypto)', () => {
       await inclusionProofHolds({
         seq: 5,
         treeSize: 21,
-        leafHash: (leaves[6] as Buffer).toString('hex'),
+        leafHash: (leaves[6] as Buffer).toString('base64'),
         path,
         rootHash,
       }),

@@ -3,7 +3,6 @@
  * dashboard checks the server's proof itself rather than taking its word.
  */
 const fromBase64 = (s: string) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
-const fromHex = (s: string) => Uint8Array.from(s.match(/../g) ?? [], (b) => Number.parseInt(b, 16));
 
 async function nodeHash(left: Uint8Array, right: Uint8Array): Promise<Uint8Array> {
   const data = new Uint8Array(65);
@@ -19,7 +18,7 @@ const equal = (a: Uint8Array, b: Uint8Array) =>
 export async function inclusionProofHolds(proof: {
   seq: number;
   treeSize: number;
-  /** The event's leaf hash, hex. */
+  /** The event's leaf hash, base64. */
   leafHash: string;
   /** Proof hashes, base64. */
   path: string[];
@@ -29,7 +28,7 @@ export async function inclusionProofHolds(proof: {
   if (proof.seq < 0 || proof.seq >= proof.treeSize) return false;
   let fn = proof.seq;
   let sn = proof.treeSize - 1;
-  let r: Uint8Array = fromHex(proof.leafHash);
+  let r: Uint8Array = fromBase64(proof.leafHash);
   for (const element of proof.path) {
     const p = fromBase64(element);
     if (sn === 0) return false;

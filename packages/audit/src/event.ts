@@ -106,11 +106,11 @@ export interface AuditEvent {
   ip: string | null;
   userAgent: string | null;
   requestId: string | null;
-  /** The event's Merkle leaf hash, hex; null for the moment before it joins the tree. */
+  /** The event's Merkle leaf hash, base64; null for the moment before it joins the tree. */
   hash: string | null;
-  /** SHA-256 of the salted personal data, hex; what the leaf commits to instead of it. */
+  /** SHA-256 of the salted personal data, base64; what the leaf commits to instead of it. */
   piiDigest: string;
-  /** The salt, hex; null once the person's data has been erased. */
+  /** The salt, base64; null once the person's data has been erased. */
   piiSalt: string | null;
   /** When actorEmail, ip and userAgent were erased (GDPR), if they were. */
   erasedAt: string | null;

@@ -20,9 +20,9 @@ const event = (overrides: Partial<AuditEvent> = {}): AuditEvent => ({
   ip: '203.0.113.9',
   userAgent: 'Mozilla/5.0 (X11; Linux x86_64)',
   requestId: null,
-  hash: 'ab'.repeat(32),
-  piiDigest: 'cd'.repeat(32),
-  piiSalt: 'ef'.repeat(16),
+  hash: Buffer.alloc(32, 0xab).toString('base64'),
+  piiDigest: Buffer.alloc(32, 0xcd).toString('base64'),
+  piiSalt: Buffer.alloc(16, 0xef).toString('base64'),
   erasedAt: null,
   ...overrides,
 });

@@ -14,6 +14,12 @@ export interface DatabaseConfig {
   dataDir?: string;
   /** How long to wait for PostgreSQL before giving up. */
   connectTimeoutMs?: number;
+  /**
+   * PGlite on disk syncs every commit to the disk (the default); false keeps PGlite's
+   * own defaults, which leave commits in the OS's cache. Only the benchmark that
+   * measures what durability costs turns it off.
+   */
+  durable?: boolean;
 }
 
 /**
@@ -55,17 +61,19 @@ export class DatabaseUnavailableError extends Error {}
 export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   if (config.url) return openPostgres(config.url, config.connectTimeoutMs ?? 5000);
   if (!config.dataDir) throw new Error('openDatabase needs a PostgreSQL url or a dataDir');
-  return openPglite(config.dataDir);
+  return openPglite(config.dataDir, config.durable ?? true);
 }
 
-async function openPglite(dataDir: string): Promise<Database> {
+async function openPglite(dataDir: string, durable: boolean): Promise<Database> {
   const inMemory = dataDir.startsWith('memory://');
   if (!inMemory) await mkdir(dataDir, { recursive: true });
   // In memory nothing survives the process anyway; on disk, commits are made durable.
-  const pglite = inMemory
-    ? await PGlite.create()
-    : await PGlite.create({ dataDir, startParams: DURABLE_START_PARAMS });
-  if (!inMemory) syncFilesToDisk(pglite);
+  const durableOnDisk = durable && !inMemory;
+  const pglite = await PGlite.create({
+    ...(!inMemory && { dataDir }),
+    ...(durableOnDisk && { startParams: DURABLE_START_PARAMS }),
+  });
+  if (durableOnDisk) syncFilesToDisk(pglite);
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   return opened(
     {

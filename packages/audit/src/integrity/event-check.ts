@@ -16,7 +16,9 @@ export function leafFieldsOf(event: AuditEvent): LeafFields {
     metadata: event.metadata,
     changes: event.changes,
     requestId: event.requestId,
-    piiDigest: event.piiDigest,
+    // Version 1 leaves commit to the digest as hex text; the API shows it as base64
+    // like every other hash, so the leaf is rebuilt with the spelling it was made with.
+    piiDigest: Buffer.from(event.piiDigest, 'base64').toString('hex'),
   };
 }
 
@@ -29,8 +31,8 @@ export type EventCheck = { ok: true; leaf: Hash } | { ok: false; problem: string
  */
 export function checkEvent(event: AuditEvent): EventCheck {
   if (event.piiSalt !== null) {
-    const digest = piiDigest(Buffer.from(event.piiSalt, 'hex'), event);
-    if (digest.toString('hex') !== event.piiDigest) {
+    const digest = piiDigest(Buffer.from(event.piiSalt, 'base64'), event);
+    if (digest.toString('base64') !== event.piiDigest) {
       return {
         ok: false,
         problem: 'its actorEmail, ip or userAgent was changed after it was recorded',
@@ -39,7 +41,7 @@ export function checkEvent(event: AuditEvent): EventCheck {
   }
   if (event.hash === null) return { ok: false, problem: 'it is not in the Merkle tree yet' };
   const leaf = leafHashOf(leafFieldsOf(event));
-  if (leaf.toString('hex') !== event.hash) {
+  if (leaf.toString('base64') !== event.hash) {
     return {
       ok: false,
       problem: 'its content was changed after it was recorded (it no longer matches its hash)',

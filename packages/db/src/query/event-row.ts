@@ -29,9 +29,9 @@ function toAuditEvent(row: AuditLog, hash: Buffer | undefined): AuditEvent {
     ip: row.ip,
     userAgent: row.userAgent,
     requestId: row.requestId,
-    hash: hash?.toString('hex') ?? null,
-    piiDigest: digest ? Buffer.from(digest).toString('hex') : '',
-    piiSalt: row.piiSalt ? Buffer.from(row.piiSalt).toString('hex') : null,
+    hash: hash?.toString('base64') ?? null,
+    piiDigest: digest ? Buffer.from(digest).toString('base64') : '',
+    piiSalt: row.piiSalt ? Buffer.from(row.piiSalt).toString('base64') : null,
     erasedAt: row.erasedAt?.toISOString() ?? null,
   };
 }

@@ -243,6 +243,24 @@ describe.each(TEST_DRIVERS)('hostile and awkward input over HTTP on %s', (driver
     }
   }, 120_000);
 
+  it('pauses sign-in from one address after 5 failures, says how many tries remain, and an admin unlocks it', async () => {
+    const attempt = (password: string) => app.inject(signInWith({ email: ADMIN.email, password }));
+    const first = await attempt('wrong 0');
+    expect(first.statusCode).toBe(401);
+    expect(first.json().error.message).toMatch(/4 tries left/);
+    for (let i = 1; i < 5; i++) expect((await attempt(`wrong ${i}`)).statusCode).toBe(401);
+    const paused = await attempt(ADMIN.password);
+    expect(paused.statusCode).toBe(429);
+    expect(paused.json().error.message).toMatch(/Try again in 15 minutes, or ask an admin/);
+    const users = await app.inject({ url: '/trpc/users.list', headers: session });
+    const root = users.json().result.data.find((u: { email: string }) => u.email === ADMIN.email);
+    expect(Date.parse(root.signInBlockedUntil)).toBeGreaterThan(Date.now());
+    expect((await app.inject(postAs('/trpc/users.unlockSignIn', { id: root.id }))).statusCode).toBe(
+      200,
+    );
+    expect((await attempt(ADMIN.password)).statusCode).toBe(200);
+  });
+
   function signInWith(credentials: unknown): InjectOptions {
     return {
       method: 'POST',

@@ -1,4 +1,5 @@
 import { safeText } from '@auditlog/audit';
+import type { PublicUser } from '@auditlog/db';
 import { z } from 'zod';
 import { recordOwnAction } from '../own-actions';
 import { adminProcedure, router } from '../trpc';
@@ -35,24 +36,27 @@ export const usersRouter = router({
   }),
 
   /** Disables an account and ends its sessions; its history stays in the log. */
-  disable: adminProcedure.input(userId).mutation(async ({ ctx, input }) => {
-    const user = await ctx.accounts.disableUser(input.id);
-    await recordOwnAction(ctx, {
-      action: 'user.disabled',
-      resourceType: 'user',
-      resourceId: user.id,
-    });
-    return user;
-  }),
+  disable: adminProcedure
+    .input(userId)
+    .mutation(({ ctx, input }) =>
+      recorded(ctx, 'user.disabled', ctx.accounts.disableUser(input.id)),
+    ),
 
   /** Lifts the pause on sign-in after failed tries, from every address. */
-  unlockSignIn: adminProcedure.input(userId).mutation(async ({ ctx, input }) => {
-    const user = await ctx.accounts.unlockSignIn(input.id);
-    await recordOwnAction(ctx, {
-      action: 'user.sign_in_unlocked',
-      resourceType: 'user',
-      resourceId: user.id,
-    });
-    return user;
-  }),
+  unlockSignIn: adminProcedure
+    .input(userId)
+    .mutation(({ ctx, input }) =>
+      recorded(ctx, 'user.sign_in_unlocked', ctx.accounts.unlockSignIn(input.id)),
+    ),
 });
+
+/** A change to one account, recorded in the log once it is made. */
+async function recorded(
+  ctx: Parameters<typeof recordOwnAction>[0],
+  action: string,
+  change: Promise<PublicUser>,
+): Promise<PublicUser> {
+  const user = await change;
+  await recordOwnAction(ctx, { action, resourceType: 'user', resourceId: user.id });
+  return user;
+}

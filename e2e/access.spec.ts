@@ -59,7 +59,9 @@ test('a failed sign-in is refused with a clear message and shows up in the log',
   await form.getByLabel('Email').fill(ADMIN.email);
   await form.getByLabel('Password').fill('not the password');
   await form.getByRole('button', { name: 'Sign in' }).click();
-  await expect(form.getByRole('alert')).toHaveText('Wrong email or password.');
+  await expect(form.getByRole('alert')).toHaveText(
+    'Wrong email or password. 4 tries left before sign-in from this address pauses.',
+  );
 
   await signIn(page, ADMIN);
   await page.getByLabel('Action', { exact: true }).fill('auth.sign_in_failed');

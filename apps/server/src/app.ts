@@ -26,6 +26,14 @@ export interface AppOptions {
 const BODY_LIMIT = 16 * 1024 * 1024;
 // The dashboard batches a handful of calls; more than this in one request is abuse.
 const MAX_BATCH = 20;
+const UNBATCHABLE = new Set(
+  Object.entries(appRouter._def.procedures)
+    .filter(
+      ([path, p]) =>
+        path.startsWith('auth.') && (p as { _def: { type: string } })._def.type === 'mutation',
+    )
+    .map(([path]) => path),
+);
 
 export async function buildApp({
   services,
@@ -69,11 +77,17 @@ export async function buildApp({
   await app.register(fastifyCookie);
   registerAuthHooks(app, services.accounts);
 
-  // Sign-in, sign-out: one per request, so no batch can race the sign-in limits.
+  // Sign-in and sign-out come one per request, so no batch can race the sign-in limits.
   app.addHook('onRequest', async (request, reply) => {
     const path = request.url.split('?')[0] ?? '';
-    if (path.startsWith('/trpc/') && path.includes(',') && /(^|,)auth\./.test(path.slice(6))) {
-      return sendError(reply, 400, 'auth.* procedures cannot be batched: send each on its own');
+    if (!path.startsWith('/trpc/') || !path.includes(',')) return;
+    if (
+      path
+        .slice('/trpc/'.length)
+        .split(',')
+        .some((name) => UNBATCHABLE.has(name))
+    ) {
+      return sendError(reply, 400, 'auth.* mutations cannot be batched: send each on its own');
     }
   });
   await app.register(fastifyTRPCPlugin, {

@@ -162,7 +162,7 @@ describe.each(TEST_DRIVERS)('hostile and awkward input over HTTP on %s', (driver
     expect((error as TRPCClientError<AppRouter>).data?.code).toBe('BAD_REQUEST');
   });
 
-  it('refuses batches of auth.* calls and batches over 20 calls', async () => {
+  it('refuses batches of auth.* mutations and batches over 20 calls', async () => {
     const signIns = Array.from({ length: 13 }, () => 'auth.signIn').join(',');
     const body = Object.fromEntries(
       Array.from({ length: 13 }, (_, i) => [i, { email: ADMIN.email, password: `guess ${i}` }]),

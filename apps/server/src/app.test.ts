@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { type AppRouter, createApiKey } from '@auditlog/api';
+import type { AppRouter } from '@auditlog/api';
 import { verifyCheckpointSignature } from '@auditlog/audit';
 import type { AuditStore } from '@auditlog/db';
 import { createTestDatabase, TEST_DRIVERS, type TestDatabase, tamper } from '@auditlog/db/testing';
@@ -12,7 +12,7 @@ import {
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from './app';
-import { testServices } from './test-services';
+import { bearerWith, testServices } from './test-services';
 
 const entry = {
   actorId: 'usr_1',
@@ -37,12 +37,7 @@ describe.each(TEST_DRIVERS)('the HTTP server on %s', (driver) => {
     const test = testServices(db);
     store = test.store;
     publicKey = test.publicKey;
-    const { secret } = await createApiKey(test.accounts, {
-      name: 'test',
-      scopes: ['log:write', 'log:read', 'log:export'],
-      createdBy: null,
-    });
-    auth = { authorization: `Bearer ${secret}` };
+    auth = await bearerWith(test.accounts, ['log:write', 'log:read', 'log:export']);
     app = await buildApp({ services: test.services });
     base = await app.listen({ host: '127.0.0.1', port: 0 });
   });

@@ -4,12 +4,11 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { createApiKey } from '@auditlog/api';
 import { auditEntrySchema } from '@auditlog/audit';
 import { createTestDatabase } from '@auditlog/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from './app';
-import { testServices } from './test-services';
+import { bearerWith, testServices } from './test-services';
 
 const CLI = new URL('./cli.ts', import.meta.url).pathname;
 let publicKey: KeyObject;
@@ -40,12 +39,7 @@ describe('the offline verifier CLI', () => {
       ),
     );
     const app = await buildApp({ services });
-    const { secret } = await createApiKey(services.accounts, {
-      name: 'auditor',
-      scopes: ['log:read', 'log:export'],
-      createdBy: null,
-    });
-    const headers = { authorization: `Bearer ${secret}` };
+    const headers = await bearerWith(services.accounts, ['log:read', 'log:export']);
     exportJson = (await app.inject({ url: '/export?format=json', headers })).body;
     const checkpoint = (await app.inject({ url: '/checkpoint.json', headers })).body;
     const events = JSON.parse(exportJson) as { id: string }[];

@@ -1,4 +1,4 @@
-import { type AppRouter, appRouter, createApiKey, createUserAccount } from '@auditlog/api';
+import { type AppRouter, appRouter, createUserAccount } from '@auditlog/api';
 import type { AuditStore } from '@auditlog/db';
 import { createTestDatabase, TEST_DRIVERS, type TestDatabase, testSql } from '@auditlog/db/testing';
 import { createTRPCClient, httpBatchStreamLink, TRPCClientError } from '@trpc/client';
@@ -6,7 +6,7 @@ import { parse } from 'csv-parse/sync';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from './app';
-import { testServices } from './test-services';
+import { bearerWith, testServices } from './test-services';
 
 const ADMIN = { email: 'root@example.com', password: 'a long admin passphrase' };
 const event = { actorId: 'svc_1', actorEmail: '', actorType: 'service', action: 'doc.viewed' };
@@ -42,12 +42,7 @@ describe.each(TEST_DRIVERS)('hostile and awkward input over HTTP on %s', (driver
       { ...test.services, principal: null, ip: undefined, userAgent: undefined },
       { ...ADMIN, name: 'Root', role: 'admin' },
     );
-    const { secret } = await createApiKey(test.accounts, {
-      name: 'everything',
-      scopes: ['log:write', 'log:read', 'log:export'],
-      createdBy: null,
-    });
-    key = { authorization: `Bearer ${secret}` };
+    key = await bearerWith(test.accounts, ['log:write', 'log:read', 'log:export']);
     app = await buildApp({ services: test.services });
     const signIn = await post('/trpc/auth.signIn', ADMIN, {});
     session = { cookie: String(signIn.headers['set-cookie']).split(';')[0] ?? '' };

@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { createServices } from '@auditlog/api';
+import { createApiKey, createServices, type Scope } from '@auditlog/api';
 import { AccountStore, AuditStore, type Database } from '@auditlog/db';
 
 /** The services the server builds at start-up, over a test database. */
@@ -12,4 +12,10 @@ export function testServices(db: Database) {
     signingKey: privateKey,
   });
   return { ...services, services, publicKey };
+}
+
+/** The Authorization header of a new API key with these scopes. */
+export async function bearerWith(accounts: AccountStore, scopes: Scope[]) {
+  const { secret } = await createApiKey(accounts, { name: 'test', scopes, createdBy: null });
+  return { authorization: `Bearer ${secret}` };
 }

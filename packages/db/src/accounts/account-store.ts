@@ -54,6 +54,18 @@ const userColumns = {
 type UserRow = Prisma.UserGetPayload<{ select: typeof userColumns }>;
 type ApiKeyRow = Prisma.ApiKeyGetPayload<object>;
 
+function toPublicUser(u: UserRow, blockedUntil?: Date): PublicUser {
+  return {
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    role: u.role,
+    createdAt: u.createdAt.toISOString(),
+    disabledAt: iso(u.disabledAt),
+    signInBlockedUntil: iso(blockedUntil ?? null),
+  };
+}
+
 const toPublicKey = (k: ApiKeyRow): PublicApiKey => ({
   id: k.id,
   name: k.name,
@@ -89,7 +101,7 @@ export class AccountStore {
       orderBy: { createdAt: 'asc' },
     });
     const blocked = await this.signInLimits.blockedUntil(users.map((u) => u.email));
-    return users.map((u) => this.toPublicUser(u, blocked.get(u.email)));
+    return users.map((u) => toPublicUser(u, blocked.get(u.email)));
   }
 
   /** The account and its password hash, for checking a sign-in. */
@@ -108,7 +120,7 @@ export class AccountStore {
         data: { id: randomUUID(), ...input },
         select: userColumns,
       });
-      return this.toPublicUser(user);
+      return toPublicUser(user);
     } catch (error) {
       if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
         throw new AccountError('CONFLICT', `${input.email} already has an account`);
@@ -124,7 +136,7 @@ export class AccountStore {
       if (!user) throw new AccountError('NOT_FOUND', 'no such user');
       if (user.role === 'admin' && role !== 'admin') await keepAnAdmin(tx, id);
       const updated = await tx.user.update({ where: { id }, data: { role }, select: userColumns });
-      return { before: user.role, user: this.toPublicUser(updated) };
+      return { before: user.role, user: toPublicUser(updated) };
     });
   }
 
@@ -139,7 +151,7 @@ export class AccountStore {
         data: { disabledAt: user.disabledAt ?? new Date(), sessions: { deleteMany: {} } },
         select: userColumns,
       });
-      return this.toPublicUser(updated);
+      return toPublicUser(updated);
     });
   }
 
@@ -148,7 +160,7 @@ export class AccountStore {
     const user = await this.prisma.user.findUnique({ where: { id }, select: userColumns });
     if (!user) throw new AccountError('NOT_FOUND', 'no such user');
     await this.signInLimits.unlock(user.email);
-    return this.toPublicUser(user);
+    return toPublicUser(user);
   }
 
   createSession(session: { id: string; userId: string; expiresAt: Date }) {
@@ -201,18 +213,6 @@ export class AccountStore {
         data: { revokedAt: key.revokedAt ?? new Date() },
       }),
     );
-  }
-
-  private toPublicUser(u: UserRow, blockedUntil?: Date): PublicUser {
-    return {
-      id: u.id,
-      email: u.email,
-      name: u.name,
-      role: u.role,
-      createdAt: u.createdAt.toISOString(),
-      disabledAt: iso(u.disabledAt),
-      signInBlockedUntil: iso(blockedUntil ?? null),
-    };
   }
 }
 

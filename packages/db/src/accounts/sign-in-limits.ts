@@ -47,28 +47,22 @@ export class SignInLimits {
 
   /** Counts one sign-in attempt; says whether its password may be checked. */
   async attempt(ip: string, account: string): Promise<SignInAttempt> {
-    const [byIp, byPair] = await Promise.allSettled([
+    const counted = await Promise.allSettled([
       this.byIp.consume(ip),
       this.byAccountAndIp.consume(pairKey(account, ip)),
     ]);
-    const refused = [byIp, byPair].flatMap((r) =>
-      r.status === 'rejected' ? [refusal(r.reason)] : [],
+    const limits = [PER_IP, PER_ACCOUNT_AND_IP];
+    const refused = counted.flatMap((r, i) =>
+      r.status === 'rejected' ? [{ res: refusal(r.reason), points: limits[i]?.points ?? 0 }] : [],
     );
     if (refused.length > 0) {
-      const limits = [PER_IP, PER_ACCOUNT_AND_IP];
       return {
         allowed: false,
-        retryAfterSeconds: Math.ceil(Math.max(...refused.map((r) => r.msBeforeNext)) / 1000),
-        firstRefusal: [byIp, byPair].some(
-          (r, i) =>
-            r.status === 'rejected' &&
-            refusal(r.reason).consumedPoints === (limits[i]?.points ?? 0) + 1,
-        ),
+        retryAfterSeconds: Math.ceil(Math.max(...refused.map((r) => r.res.msBeforeNext)) / 1000),
+        firstRefusal: refused.some((r) => r.res.consumedPoints === r.points + 1),
       };
     }
-    const left = [byIp, byPair].map((r) =>
-      r.status === 'fulfilled' ? r.value.remainingPoints : 0,
-    );
+    const left = counted.map((r) => (r.status === 'fulfilled' ? r.value.remainingPoints : 0));
     return { allowed: true, triesLeft: Math.min(...left) };
   }
 

@@ -104,3 +104,27 @@ test('an admin erases a person’s data; the event keeps its proof', async ({ pa
   await expect(detail).not.toContainText(email);
   await expect(page.getByTestId('proof-badge')).toHaveText(/✓ Proven/);
 });
+
+test('an admin sees an account paused by failed sign-ins and unlocks it', async ({ page }) => {
+  const paula = { email: 'paula@example.com', password: 'paula auditor passphrase' };
+  await signIn(page, ADMIN);
+  const created = await page.request.post('/trpc/users.create', {
+    data: { ...paula, name: 'Paula', role: 'auditor' },
+  });
+  expect(created.status()).toBe(200);
+  for (let i = 0; i < 6; i++) {
+    await page.request.post('/trpc/auth.signIn', {
+      data: { email: paula.email, password: `guess ${i}` },
+    });
+  }
+
+  await page.getByRole('link', { name: 'Users' }).click();
+  const row = page.getByRole('row').filter({ hasText: paula.email });
+  await expect(row).toContainText('Sign-in paused after failed tries until');
+  await row.getByRole('button', { name: 'Unlock' }).click();
+  await expect(row).not.toContainText('Sign-in paused');
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signIn(page, paula);
+  await expect(page.getByRole('banner')).toContainText('auditor');
+});

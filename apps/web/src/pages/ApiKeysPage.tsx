@@ -77,44 +77,46 @@ export function ApiKeysPage() {
           </button>
         </div>
       </form>
-      <table className="events">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Key</th>
-            <th scope="col">Scopes</th>
-            <th scope="col">Created</th>
-            <th scope="col">Last used</th>
-            <th scope="col">Status</th>
-          </tr>
-        </thead>
-        <tbody>
-          {keys.data?.map((key) => (
-            <tr key={key.id}>
-              <td>{key.name}</td>
-              <td>
-                <code>alk_{key.prefix}_…</code>
-              </td>
-              <td>{key.scopes.join(', ')}</td>
-              <td>{formatTime(key.createdAt)}</td>
-              <td>{key.lastUsedAt ? formatTime(key.lastUsedAt) : 'never'}</td>
-              <td>
-                {key.revokedAt ? (
-                  `revoked ${formatTime(key.revokedAt)}`
-                ) : (
-                  <button
-                    type="button"
-                    className="secondary"
-                    onClick={() => revoke.mutate({ id: key.id })}
-                  >
-                    Revoke
-                  </button>
-                )}
-              </td>
+      <div className="table-scroll">
+        <table className="events">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Key</th>
+              <th scope="col">Scopes</th>
+              <th scope="col">Created</th>
+              <th scope="col">Last used</th>
+              <th scope="col">Status</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {keys.data?.map((key) => (
+              <tr key={key.id}>
+                <td>{key.name}</td>
+                <td>
+                  <code>alk_{key.prefix}_…</code>
+                </td>
+                <td>{key.scopes.join(', ')}</td>
+                <td>{formatTime(key.createdAt)}</td>
+                <td>{key.lastUsedAt ? formatTime(key.lastUsedAt) : 'never'}</td>
+                <td>
+                  {key.revokedAt ? (
+                    `revoked ${formatTime(key.revokedAt)}`
+                  ) : (
+                    <button
+                      type="button"
+                      className="secondary"
+                      onClick={() => revoke.mutate({ id: key.id })}
+                    >
+                      Revoke
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </section>
   );
 }

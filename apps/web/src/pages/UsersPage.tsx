@@ -24,64 +24,66 @@ export function UsersPage({ selfId }: { selfId: string }) {
           {error.message}
         </p>
       )}
-      <table className="events">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Email</th>
-            <th scope="col">Role</th>
-            <th scope="col">Created</th>
-            <th scope="col">Status</th>
-          </tr>
-        </thead>
-        <tbody>
-          {users.data?.map((user) => (
-            <tr key={user.id}>
-              <td>{user.name}</td>
-              <td>{user.email}</td>
-              <td>
-                <select
-                  aria-label={`Role of ${user.email}`}
-                  value={user.role}
-                  disabled={user.disabledAt !== null}
-                  onChange={(e) => setRole.mutate({ id: user.id, role: e.target.value as Role })}
-                >
-                  <option value="admin">admin</option>
-                  <option value="auditor">auditor</option>
-                </select>
-              </td>
-              <td>{formatTime(user.createdAt)}</td>
-              <td>
-                {user.signInBlockedUntil && (
-                  <span className="status-note">
-                    Sign-in paused after failed tries, until {formatTime(user.signInBlockedUntil)}{' '}
+      <div className="table-scroll">
+        <table className="events">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Email</th>
+              <th scope="col">Role</th>
+              <th scope="col">Created</th>
+              <th scope="col">Status</th>
+            </tr>
+          </thead>
+          <tbody>
+            {users.data?.map((user) => (
+              <tr key={user.id}>
+                <td>{user.name}</td>
+                <td>{user.email}</td>
+                <td>
+                  <select
+                    aria-label={`Role of ${user.email}`}
+                    value={user.role}
+                    disabled={user.disabledAt !== null}
+                    onChange={(e) => setRole.mutate({ id: user.id, role: e.target.value as Role })}
+                  >
+                    <option value="admin">admin</option>
+                    <option value="auditor">auditor</option>
+                  </select>
+                </td>
+                <td>{formatTime(user.createdAt)}</td>
+                <td className="status">
+                  {user.signInBlockedUntil && (
+                    <p className="status-note">
+                      Sign-in paused after failed tries until {formatTime(user.signInBlockedUntil)}{' '}
+                      <button
+                        type="button"
+                        className="secondary"
+                        onClick={() => unlock.mutate({ id: user.id })}
+                      >
+                        Unlock
+                      </button>
+                    </p>
+                  )}
+                  {user.disabledAt ? (
+                    'disabled'
+                  ) : user.id === selfId ? (
+                    'you'
+                  ) : (
                     <button
                       type="button"
                       className="secondary"
-                      onClick={() => unlock.mutate({ id: user.id })}
+                      onClick={() => disable.mutate({ id: user.id })}
                     >
-                      Unlock
-                    </button>{' '}
-                  </span>
-                )}
-                {user.disabledAt ? (
-                  'disabled'
-                ) : user.id === selfId ? (
-                  'you'
-                ) : (
-                  <button
-                    type="button"
-                    className="secondary"
-                    onClick={() => disable.mutate({ id: user.id })}
-                  >
-                    Disable
-                  </button>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+                      Disable
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       <NewUserForm onCreated={refresh} />
     </section>
   );

@@ -5,6 +5,7 @@ import {
   AccountStore,
   AuditStore,
   DatabaseUnavailableError,
+  DataDirectoryError,
   MigrationError,
   migrate,
   openDatabase,
@@ -17,7 +18,8 @@ import { loadSigningKey } from './signing-key';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  await mkdir(config.DATA_DIR, { recursive: true });
+  // Private from the start: it holds the signing key and, embedded, the database.
+  await mkdir(config.DATA_DIR, { recursive: true, mode: 0o700 });
   const signing = await loadSigningKey(config);
   const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
   await migrate(db);
@@ -148,6 +150,7 @@ main().catch((error: unknown) => {
   const known =
     error instanceof ConfigError ||
     error instanceof DatabaseUnavailableError ||
+    error instanceof DataDirectoryError ||
     error instanceof MigrationError;
   console.error(known ? `audit-log: ${error.message}` : error);
   process.exit(1);

@@ -1,10 +1,10 @@
-import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from './generated/prisma/client';
 import { DURABLE_START_PARAMS, syncFilesToDisk } from './pglite-durability';
+import { claimDataDirectory, makeFilesPrivate } from './pglite-files';
 import { pgliteRawSql, pgRawSql, type RawSql } from './raw-sql';
 
 export interface DatabaseConfig {
@@ -66,7 +66,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
 
 async function openPglite(dataDir: string, durable: boolean): Promise<Database> {
   const inMemory = dataDir.startsWith('memory://');
-  if (!inMemory) await mkdir(dataDir, { recursive: true });
+  if (!inMemory) await claimDataDirectory(dataDir);
   // In memory nothing survives the process anyway; on disk, commits are made durable.
   const durableOnDisk = durable && !inMemory;
   const pglite = await PGlite.create({
@@ -74,6 +74,7 @@ async function openPglite(dataDir: string, durable: boolean): Promise<Database> 
     ...(durableOnDisk && { startParams: DURABLE_START_PARAMS }),
   });
   if (durableOnDisk) syncFilesToDisk(pglite);
+  if (!inMemory) await makeFilesPrivate(dataDir);
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   return opened(
     {

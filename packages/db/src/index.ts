@@ -15,6 +15,7 @@ export {
   openDatabase,
 } from './database';
 export { MigrationError, migrate } from './migrate/migrate';
+export { DataDirectoryError } from './pglite-files';
 export { type EventPage, InvalidCursorError, type Order } from './query/query';
 export { AuditStore, type AuditStoreOptions } from './store';
 export type { VerificationResult } from './tree/verify-tree';

@@ -1,16 +1,18 @@
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { type AppRouter, appRouter, createContext, errorIdOf, type Services } from '@auditlog/api';
+import { LIMITS } from '@auditlog/audit';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { registerAuthHooks } from './auth-hooks';
+import { registerBodyGuard } from './body-guard';
 import { registerExportRoute } from './export-route';
 import { registerErrorHandlers, sendError, sendNotFound } from './http-errors';
 import { registerIntegrityRoutes } from './integrity-routes';
 import { callerFactory, callerOf } from './request-context';
-import { registerUtf8Guard } from './utf8-guard';
 
 export interface AppOptions {
   services: Services;
@@ -20,10 +22,12 @@ export interface AppOptions {
   /** Reverse proxies in front of the server whose X-Forwarded-For may be believed. */
   trustProxyHops?: number;
   cookieSecure?: boolean;
+  /** Host names answered for (DNS rebinding); null or absent answers any. */
+  allowedHosts?: string[] | null;
+  /** How long a client may take to send its headers, and its whole request. */
+  timeouts?: { headersMs: number; requestMs: number };
 }
 
-// Room for a full logMany batch of events at their size limits, and no more.
-const BODY_LIMIT = 16 * 1024 * 1024;
 // The dashboard batches a handful of calls; more than this in one request is abuse.
 const MAX_BATCH = 20;
 const UNBATCHABLE = new Set(
@@ -41,10 +45,26 @@ export async function buildApp({
   logger = false,
   trustProxyHops = 0,
   cookieSecure = false,
+  allowedHosts = null,
+  timeouts = { headersMs: 10_000, requestMs: 30_000 },
 }: AppOptions) {
   const app = Fastify({
     logger,
-    bodyLimit: BODY_LIMIT,
+    // A slow client may not hold a connection: headers within 10 s, the whole request
+    // within 30 s (answers, such as a long export, are not limited), idle sockets closed.
+    serverFactory: (handler) =>
+      createServer(
+        {
+          headersTimeout: timeouts.headersMs,
+          requestTimeout: timeouts.requestMs,
+          connectionsCheckingInterval: 1_000,
+        },
+        handler,
+      ),
+    connectionTimeout: 120_000,
+    keepAliveTimeout: 5_000,
+    // Each request's own bound is set by body-guard.ts, within this one.
+    bodyLimit: LIMITS.requestBytes,
     // proxy-addr walks X-Forwarded-For from the right, trusting the socket peer and the
     // next hops while this says so: the client address is what the last trusted proxy
     // saw. With 0 hops the header is ignored and the socket address is the client.
@@ -71,11 +91,31 @@ export async function buildApp({
       },
     },
     frameguard: { action: 'deny' },
+    // HSTS over plain HTTP would pin a browser to an HTTPS that is not there.
+    hsts: cookieSecure,
+  });
+  if (allowedHosts) {
+    const hosts = new Set(allowedHosts);
+    app.addHook('onRequest', async (request, reply) => {
+      // Probes may use any name; the answer tells nothing.
+      if (request.url === '/healthz') return;
+      if (!hosts.has(request.hostname.toLowerCase())) {
+        return sendError(
+          reply,
+          403,
+          `this server does not answer for the host ${request.hostname}`,
+        );
+      }
+    });
+  }
+  // Answers carry personal data and secrets: no browser or proxy keeps a copy.
+  app.addHook('onSend', async (request, reply) => {
+    if (request.url.startsWith('/trpc/')) reply.header('Cache-Control', 'no-store');
   });
   registerErrorHandlers(app);
-  registerUtf8Guard(app);
   await app.register(fastifyCookie);
   registerAuthHooks(app, services.accounts);
+  registerBodyGuard(app);
 
   // Sign-in and sign-out come one per request, so no batch can race the sign-in limits.
   app.addHook('onRequest', async (request, reply) => {

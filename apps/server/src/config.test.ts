@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config';
+import { allowedHosts, ConfigError, loadConfig } from './config';
 
 describe('loadConfig', () => {
   it('defaults to the embedded database on 127.0.0.1:3000', () => {
@@ -25,5 +25,17 @@ describe('loadConfig', () => {
 
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ DATABASE_URL: '' }).DATABASE_URL).toBeUndefined();
+  });
+
+  it('answers for the listen address and localhost, or the hosts it is told', () => {
+    expect(allowedHosts(loadConfig({}))).toEqual(['127.0.0.1', 'localhost', '[::1]']);
+    expect(allowedHosts(loadConfig({ ALLOWED_HOSTS: 'Audit.Example.com, localhost' }))).toEqual([
+      'audit.example.com',
+      'localhost',
+    ]);
+    expect(allowedHosts(loadConfig({ HOST: '0.0.0.0', ALLOWED_HOSTS: '*' }))).toBeNull();
+    expect(() => loadConfig({ HOST: '0.0.0.0' })).toThrow(
+      /ALLOWED_HOSTS=undefined: must name the hosts clients use when HOST=0.0.0.0/,
+    );
   });
 });

@@ -12,7 +12,7 @@ import {
 } from '@auditlog/db';
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app';
-import { type Config, ConfigError, loadConfig } from './config';
+import { allowedHosts, type Config, ConfigError, loadConfig } from './config';
 import { createAdmin, type FirstAdmin } from './first-admin';
 import { loadSigningKey } from './signing-key';
 
@@ -51,6 +51,7 @@ async function main(): Promise<void> {
     logger: { level: config.LOG_LEVEL },
     trustProxyHops: config.TRUST_PROXY_HOPS,
     cookieSecure: config.COOKIE_SECURE,
+    allowedHosts: allowedHosts(config),
   });
   log = app.log;
 

@@ -2,7 +2,7 @@ import { verifyConsistency, verifyEventProof } from '@auditlog/audit';
 import { TEST_DRIVERS } from '@auditlog/db/testing';
 import { useTestStore } from '@auditlog/db/testing/vitest';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { testCaller } from './test-caller';
+import { principals, testCaller } from './test-caller';
 
 const entry = (i: number) => ({
   actorId: `usr_${i % 3}`,
@@ -53,13 +53,20 @@ describe.each(TEST_DRIVERS)('integrity procedures on %s', (driver) => {
   });
 
   it('verifies in the background, reports progress, and records the verification', async () => {
-    const started = await caller.api.integrity.verify();
+    // Everyone who asks at once shares one verification.
+    const asked = await Promise.all(
+      Array.from({ length: 20 }, () => caller.api.integrity.verify()),
+    );
+    expect(new Set(asked.map((j) => j.id)).size).toBe(1);
+    const started = asked[0] as (typeof asked)[number];
     let job = started;
     while (!job.finishedAt) {
       await new Promise((r) => setTimeout(r, 20));
       job = await caller.api.integrity.verification({ id: started.id });
     }
     expect(job.result).toMatchObject({ ok: true, checked: job.total });
+    // Asking again right after it finished answers the same verification.
+    expect((await caller.as(principals.auditor).integrity.verify()).id).toBe(started.id);
     await expect
       .poll(
         async () => (await caller.api.query({ filter: { action: 'log.verified' } })).events.length,
@@ -85,5 +92,44 @@ describe.each(TEST_DRIVERS)('integrity procedures on %s', (driver) => {
     const bundle = await caller.api.integrity.get({ id: events[0]?.id as string });
     expect(bundle.event.actorEmail).toBe('');
     expect(verifyEventProof(bundle, caller.publicKey)).toMatchObject({ ok: true });
+  });
+
+  it("refuses to erase a shared pseudo-actor, or an admin's own trail", async () => {
+    for (const actor of ['unknown', 'anonymous', 'audit-log', 'api_key:testprefix01']) {
+      await expect(caller.admin.privacy.erasePerson({ actor })).rejects.toThrow(
+        /stands for many callers/,
+      );
+    }
+    for (const actor of [principals.admin.user.id, principals.admin.user.email]) {
+      await expect(caller.admin.privacy.erasePerson({ actor })).rejects.toThrow(
+        /erased by another admin/,
+      );
+    }
+  });
+
+  it('keeps personal data the server records about its own work in erasable fields', async () => {
+    const created = await caller.admin.users.create({
+      email: 'newbie@example.com',
+      name: 'Newbie',
+      role: 'auditor',
+      password: 'a long enough password',
+    });
+    await caller.api
+      .export({ format: 'json', filter: { actor: 'p2@example.com' } })
+      .then(async (chunks) => {
+        for await (const _ of chunks) break;
+      });
+    const own = await caller.api.query({ filter: { action: 'user.created' } });
+    expect(own.events[0]).toMatchObject({
+      resourceId: created.id,
+      changes: { after: { role: 'auditor' } },
+    });
+    const exported = await caller.api.query({ filter: { action: 'log.exported' } });
+    const hashed = (e: { metadata: unknown; changes: unknown }) =>
+      JSON.stringify([e.metadata, e.changes]);
+    for (const e of [...own.events, ...exported.events]) {
+      expect(hashed(e)).not.toMatch(/@example\.com/);
+    }
+    expect(exported.events[0]?.metadata).toMatchObject({ filter: { actor: '(an email address)' } });
   });
 });

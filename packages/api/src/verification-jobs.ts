@@ -13,17 +13,24 @@ export interface VerificationJob {
 
 type Run = (onProgress: (checked: number, total: number) => void) => Promise<VerificationResult>;
 
+// A verification that finished this recently answers whoever asks next, so callers
+// cannot keep the database busy verifying back to back.
+const REUSE_FINISHED_MS = 10_000;
+
 /**
  * Verifications take seconds to minutes on a large log, longer than a request should
- * wait: they run in the background and callers poll their progress. One runs at a time;
- * asking again while it runs returns the running one.
+ * wait: they run in the background and callers poll their progress. One runs at a time,
+ * shared by everyone: asking while it runs, or within seconds of its end, returns it.
  */
 export class VerificationJobs {
   private readonly jobs = new Map<string, VerificationJob>();
   private running: VerificationJob | undefined;
+  private latest: VerificationJob | undefined;
 
   start(run: Run, onFinished: (job: VerificationJob) => Promise<void>): VerificationJob {
     if (this.running) return this.running;
+    const finishedAt = Date.parse(this.latest?.finishedAt ?? '');
+    if (this.latest && Date.now() - finishedAt < REUSE_FINISHED_MS) return this.latest;
     const job: VerificationJob = {
       id: randomUUID(),
       startedAt: new Date().toISOString(),
@@ -35,6 +42,7 @@ export class VerificationJobs {
     };
     this.jobs.set(job.id, job);
     this.running = job;
+    this.latest = job;
     void run((checked, total) => {
       job.checked = checked;
       job.total = total;

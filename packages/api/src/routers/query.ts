@@ -1,4 +1,4 @@
-import { eventFilterSchema, exportFormats, querySchema } from '@auditlog/audit';
+import { type EventFilter, eventFilterSchema, exportFormats, querySchema } from '@auditlog/audit';
 import { z } from 'zod';
 import { exportChunks } from '../export';
 import { recordOwnAction } from '../own-actions';
@@ -22,8 +22,16 @@ export const queryRouter = router({
       exportChunks(ctx.store, input.filter, input.format, () =>
         recordOwnAction(ctx, {
           action: 'log.exported',
-          metadata: { format: input.format, filter: input.filter },
+          metadata: { format: input.format, filter: withoutPersonalData(input.filter) },
         }),
       ),
     ),
 });
+
+/**
+ * The export's filter as the log records it: an actor given by email is personal data
+ * that erasure could not blank from the hashed metadata, so only the fact is kept.
+ */
+function withoutPersonalData(filter: EventFilter): EventFilter {
+  return filter.actor?.includes('@') ? { ...filter, actor: '(an email address)' } : filter;
+}

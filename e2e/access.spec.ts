@@ -128,3 +128,43 @@ test('an admin sees an account paused by failed sign-ins and unlocks it', async 
   await signIn(page, paula);
   await expect(page.getByRole('banner')).toContainText('auditor');
 });
+
+test('an admin disables a person with their API keys; a person changes their own password', async ({
+  page,
+}) => {
+  const quinn = { email: 'quinn@example.com', password: 'quinn admin passphrase' };
+  await signIn(page, ADMIN);
+  const created = await page.request.post('/trpc/users.create', {
+    data: { ...quinn, name: 'Quinn', role: 'admin' },
+  });
+  expect(created.status()).toBe(200);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signIn(page, quinn);
+  const key = await page.request.post('/trpc/apiKeys.create', {
+    data: { name: 'quinn job', scopes: ['log:read'] },
+  });
+  const secret = (await key.json()).result.data.secret as string;
+
+  await page.getByRole('link', { name: 'Password' }).click();
+  const form = page.getByRole('form', { name: 'Change password' });
+  await form.getByLabel('Current password').fill('not it');
+  await form.getByLabel('New password').fill('quinn second passphrase');
+  await form.getByRole('button', { name: 'Change password' }).click();
+  await expect(page.getByRole('alert')).toHaveText('The current password is wrong.');
+  await form.getByLabel('Current password').fill(quinn.password);
+  await form.getByRole('button', { name: 'Change password' }).click();
+  await expect(page.getByRole('status')).toHaveText(/Password changed/);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+
+  await signIn(page, ADMIN);
+  await page.getByRole('link', { name: 'Users' }).click();
+  const row = page.getByRole('row').filter({ hasText: quinn.email });
+  await row.getByRole('button', { name: 'Disable and revoke their 1 API key' }).click();
+  await expect(row).toContainText('disabled');
+  const refused = await page.request.get('/trpc/auth.me', {
+    headers: { authorization: `Bearer ${secret}` },
+  });
+  expect((await refused.json()).result.data).toBeNull();
+  await row.getByRole('button', { name: 'Enable' }).click();
+  await expect(row.getByRole('button', { name: 'Disable', exact: true })).toBeVisible();
+});

@@ -3,6 +3,7 @@ import { Link, Route, Switch } from 'wouter';
 import { ApiKeysPage } from './pages/ApiKeysPage';
 import { LoginPage } from './pages/LoginPage';
 import { LogPage } from './pages/LogPage';
+import { PasswordPage } from './pages/PasswordPage';
 import { UsersPage } from './pages/UsersPage';
 import { useTRPC } from './trpc';
 
@@ -27,6 +28,7 @@ export function App() {
           <Link href="/">Log</Link>
           {isAdmin && <Link href="/users">Users</Link>}
           {isAdmin && <Link href="/api-keys">API keys</Link>}
+          <Link href="/password">Password</Link>
         </nav>
         <div className="whoami">
           <span>
@@ -40,6 +42,9 @@ export function App() {
       <Switch>
         <Route path="/users">
           {isAdmin ? <UsersPage selfId={user.id} /> : <NeedsAdmin what="users" />}
+        </Route>
+        <Route path="/password">
+          <PasswordPage />
         </Route>
         <Route path="/api-keys">{isAdmin ? <ApiKeysPage /> : <NeedsAdmin what="API keys" />}</Route>
         <Route>

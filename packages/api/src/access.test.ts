@@ -52,6 +52,18 @@ const PROCEDURES: [
   ['users.setRole', 'admin', (api) => api.users.setRole({ ...anyId, role: 'auditor' })],
   ['users.disable', 'admin', (api) => api.users.disable(anyId)],
   ['users.unlockSignIn', 'admin', (api) => api.users.unlockSignIn(anyId)],
+  ['users.enable', 'admin', (api) => api.users.enable(anyId)],
+  [
+    'users.resetPassword',
+    'admin',
+    (api) => api.users.resetPassword({ ...anyId, password: 'a long enough password' }),
+  ],
+  [
+    'auth.changePassword',
+    'any credentials',
+    (api) =>
+      api.auth.changePassword({ currentPassword: 'x', newPassword: 'a long enough password' }),
+  ],
   ['apiKeys.list', 'admin', (api) => api.apiKeys.list()],
   ['apiKeys.create', 'admin', (api) => api.apiKeys.create({ name: 'k', scopes: ['log:read'] })],
   ['apiKeys.revoke', 'admin', (api) => api.apiKeys.revoke(anyId)],
@@ -200,7 +212,7 @@ describe.each(TEST_DRIVERS)('credentials on %s', (driver) => {
       role: 'admin',
       passwordHash: 'x',
     });
-    await accounts.disableUser(admin.id);
+    await accounts.disableUser(admin.id, { revokeKeys: false });
     expect(await sessionPrincipal(accounts, third.token)).toBeNull();
   });
 
@@ -342,5 +354,76 @@ describe('administration', () => {
       'api_key.created',
       'api_key.revoked',
     ]);
+  });
+
+  it('disables a person with or without their API keys, re-enables them, and resets or changes passwords', async () => {
+    const { admin, as, accounts } = testCaller(t.store);
+    const password = 'first long password';
+    const carol = await admin.users.create({
+      email: 'carol@example.com',
+      name: 'Carol',
+      role: 'admin',
+      password,
+    });
+    const asCarol = { ...principals.admin, user: { ...principals.admin.user, id: carol.id } };
+    const { key, secret } = await createApiKey(accounts, {
+      name: "carol's key",
+      scopes: ['log:read'],
+      createdBy: carol.id,
+    });
+    expect((await admin.users.list()).find((u) => u.id === carol.id)?.activeApiKeys).toBe(1);
+
+    // Disabled alone, her key keeps working, and the keys page says whose it is.
+    await admin.users.disable({ id: carol.id });
+    expect(await apiKeyPrincipal(accounts, secret)).not.toBeNull();
+    expect((await admin.apiKeys.list()).find((k) => k.id === key.id)?.creator).toEqual({
+      email: 'carol@example.com',
+      disabled: true,
+    });
+    // Disabled with her keys, it stops.
+    await admin.users.enable({ id: carol.id });
+    await admin.users.disable({ id: carol.id, revokeKeys: true });
+    expect(await apiKeyPrincipal(accounts, secret)).toBeNull();
+    await admin.users.enable({ id: carol.id });
+
+    // An admin's reset ends her sessions; the new password works, the old does not.
+    const before = await createSession(accounts, carol.id);
+    await admin.users.resetPassword({ id: carol.id, password: 'second long password' });
+    expect(await sessionPrincipal(accounts, before.token)).toBeNull();
+    const anonymous = as(null, '203.0.113.77');
+    await expect(anonymous.auth.signIn({ email: carol.email, password })).rejects.toThrow(/Wrong/);
+    await anonymous.auth.signIn({ email: carol.email, password: 'second long password' });
+
+    // She changes it herself: the current one is required; her other sessions end.
+    const mine = await createSession(accounts, carol.id);
+    const other = await createSession(accounts, carol.id);
+    const self = as({ ...asCarol, sessionId: mine.id }, '203.0.113.77');
+    await expect(
+      self.auth.changePassword({ currentPassword: 'wrong', newPassword: 'third long password' }),
+    ).rejects.toThrow('The current password is wrong.');
+    await self.auth.changePassword({
+      currentPassword: 'second long password',
+      newPassword: 'third long password',
+    });
+    expect(await sessionPrincipal(accounts, mine.token)).not.toBeNull();
+    expect(await sessionPrincipal(accounts, other.token)).toBeNull();
+    await expect(
+      as(principals.service).auth.changePassword({
+        currentPassword: 'x',
+        newPassword: 'a long enough password',
+      }),
+    ).rejects.toThrow('an API key has no password');
+
+    const actions = (await as(principals.auditor).query({ filter: { action: 'user.*' } })).events
+      .map((e) => e.action)
+      .reverse();
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'user.disabled',
+        'user.enabled',
+        'user.password_reset',
+        'user.password_changed',
+      ]),
+    );
   });
 });

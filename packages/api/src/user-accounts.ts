@@ -1,7 +1,11 @@
+import { safeText } from '@auditlog/audit';
 import type { PublicUser, Role } from '@auditlog/db';
 import { hashPassword } from './auth/passwords';
 import type { Context } from './context';
 import { recordOwnAction } from './own-actions';
+
+/** A password anyone chooses here: NIST SP 800-63B asks for length, not composition. */
+export const newPassword = safeText(1024).min(12, 'must be at least 12 characters');
 
 type Recorder = Pick<Context, 'store' | 'accounts' | 'ip' | 'userAgent' | 'principal'>;
 

@@ -84,6 +84,7 @@ export function ApiKeysPage() {
               <th scope="col">Name</th>
               <th scope="col">Key</th>
               <th scope="col">Scopes</th>
+              <th scope="col">Created by</th>
               <th scope="col">Created</th>
               <th scope="col">Last used</th>
               <th scope="col">Status</th>
@@ -97,6 +98,14 @@ export function ApiKeysPage() {
                   <code>alk_{key.prefix}_…</code>
                 </td>
                 <td>{key.scopes.join(', ')}</td>
+                <td className="status">
+                  {key.creator?.email ?? '—'}
+                  {key.creator?.disabled && !key.revokedAt && (
+                    <p className="status-note warning">
+                      Their account is disabled; this key still works.
+                    </p>
+                  )}
+                </td>
                 <td>{formatTime(key.createdAt)}</td>
                 <td>{key.lastUsedAt ? formatTime(key.lastUsedAt) : 'never'}</td>
                 <td>

@@ -14,7 +14,9 @@ export function UsersPage({ selfId }: { selfId: string }) {
   const setRole = useMutation(trpc.users.setRole.mutationOptions({ onSuccess: refresh }));
   const disable = useMutation(trpc.users.disable.mutationOptions({ onSuccess: refresh }));
   const unlock = useMutation(trpc.users.unlockSignIn.mutationOptions({ onSuccess: refresh }));
-  const error = users.error ?? setRole.error ?? disable.error ?? unlock.error;
+  const enable = useMutation(trpc.users.enable.mutationOptions({ onSuccess: refresh }));
+  const error = users.error ?? setRole.error ?? disable.error ?? unlock.error ?? enable.error;
+  const [resetting, setResetting] = useState<string | null>(null);
 
   return (
     <section aria-label="Users">
@@ -66,17 +68,60 @@ export function UsersPage({ selfId }: { selfId: string }) {
                     </p>
                   )}
                   {user.disabledAt ? (
-                    'disabled'
+                    <>
+                      disabled{' '}
+                      <button
+                        type="button"
+                        className="secondary"
+                        onClick={() => enable.mutate({ id: user.id })}
+                      >
+                        Enable
+                      </button>
+                    </>
                   ) : user.id === selfId ? (
                     'you'
                   ) : (
-                    <button
-                      type="button"
-                      className="secondary"
-                      onClick={() => disable.mutate({ id: user.id })}
-                    >
-                      Disable
-                    </button>
+                    <span className="row-actions">
+                      <button
+                        type="button"
+                        className="secondary"
+                        onClick={() => disable.mutate({ id: user.id })}
+                      >
+                        Disable
+                      </button>
+                      {user.activeApiKeys > 0 && (
+                        <button
+                          type="button"
+                          className="secondary"
+                          onClick={() => disable.mutate({ id: user.id, revokeKeys: true })}
+                        >
+                          Disable and revoke their {user.activeApiKeys} API key
+                          {user.activeApiKeys === 1 ? '' : 's'}
+                        </button>
+                      )}
+                      <button
+                        type="button"
+                        className="secondary"
+                        onClick={() => setResetting(user.id)}
+                      >
+                        Reset password
+                      </button>
+                    </span>
+                  )}
+                  {user.disabledAt && user.activeApiKeys > 0 && (
+                    <p className="status-note warning">
+                      {user.activeApiKeys} API key{user.activeApiKeys === 1 ? '' : 's'} they created
+                      still work (see API keys).
+                    </p>
+                  )}
+                  {resetting === user.id && (
+                    <ResetPasswordForm
+                      user={user}
+                      onDone={() => {
+                        setResetting(null);
+                        refresh();
+                      }}
+                    />
                   )}
                 </td>
               </tr>
@@ -153,6 +198,45 @@ function NewUserForm({ onCreated }: { onCreated: () => void }) {
       {create.error && (
         <p role="alert" className="error">
           {create.error.message}
+        </p>
+      )}
+    </form>
+  );
+}
+
+function ResetPasswordForm({
+  user,
+  onDone,
+}: {
+  user: { id: string; email: string };
+  onDone: () => void;
+}) {
+  const trpc = useTRPC();
+  const [password, setPassword] = useState('');
+  const reset = useMutation(trpc.users.resetPassword.mutationOptions({ onSuccess: onDone }));
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    reset.mutate({ id: user.id, password });
+  };
+  return (
+    <form className="inline-form" onSubmit={submit} aria-label={`New password for ${user.email}`}>
+      <label>
+        New password
+        <input
+          type="password"
+          autoComplete="new-password"
+          minLength={12}
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          required
+        />
+      </label>
+      <button type="submit" disabled={reset.isPending}>
+        Set password
+      </button>
+      {reset.error && (
+        <p role="alert" className="error">
+          {reset.error.message}
         </p>
       )}
     </form>

@@ -1,10 +1,11 @@
 import { internationalEmail, safeText } from '@auditlog/audit';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { decoyHash, verifyPassword } from '../auth/passwords';
+import { decoyHash, hashPassword, verifyPassword } from '../auth/passwords';
 import { createSession } from '../auth/sessions';
 import { recordOwnAction } from '../own-actions';
 import { authedProcedure, publicProcedure, router } from '../trpc';
+import { newPassword } from '../user-accounts';
 
 const credentials = z.object({
   email: safeText(320).trim().toLowerCase().pipe(internationalEmail),
@@ -96,4 +97,41 @@ export const authRouter = router({
     ctx.cookie.clear();
     return { ok: true };
   }),
+
+  /**
+   * Changes the signed-in person's password, given the current one (counted like a
+   * sign-in attempt), and ends their other sessions.
+   */
+  changePassword: authedProcedure
+    .input(z.object({ currentPassword: safeText(1024).min(1), newPassword }))
+    .mutation(async ({ ctx, input }) => {
+      const p = ctx.principal;
+      if (p.kind !== 'user') {
+        throw new TRPCError({ code: 'FORBIDDEN', message: 'an API key has no password' });
+      }
+      const ip = ctx.ip ?? 'unknown';
+      const attempt = await ctx.accounts.signInLimits.attempt(ip, p.user.email);
+      if (!attempt.allowed) {
+        throw new TRPCError({
+          code: 'TOO_MANY_REQUESTS',
+          message: `Too many wrong passwords from this address. Try again in ${minutes(attempt.retryAfterSeconds)}.`,
+        });
+      }
+      const current = await ctx.accounts.passwordHashOf(p.user.id);
+      if (!current || !(await verifyPassword(input.currentPassword, current))) {
+        throw new TRPCError({ code: 'BAD_REQUEST', message: 'The current password is wrong.' });
+      }
+      await ctx.accounts.signInLimits.succeeded(ip, p.user.email);
+      await ctx.accounts.setPasswordHash(
+        p.user.id,
+        await hashPassword(input.newPassword),
+        p.sessionId,
+      );
+      await recordOwnAction(ctx, {
+        action: 'user.password_changed',
+        resourceType: 'user',
+        resourceId: p.user.id,
+      });
+      return { ok: true };
+    }),
 });

@@ -1,9 +1,10 @@
 import { safeText } from '@auditlog/audit';
 import type { PublicUser } from '@auditlog/db';
 import { z } from 'zod';
+import { hashPassword } from '../auth/passwords';
 import { recordOwnAction } from '../own-actions';
 import { adminProcedure, router } from '../trpc';
-import { createUserAccount } from '../user-accounts';
+import { createUserAccount, newPassword } from '../user-accounts';
 
 const role = z.enum(['admin', 'auditor']);
 const userId = z.object({ id: z.uuid() });
@@ -18,8 +19,7 @@ export const usersRouter = router({
         email: safeText(320).trim().toLowerCase().pipe(z.email()),
         name: safeText(200).trim().min(1),
         role,
-        // NIST SP 800-63B: length, not composition rules.
-        password: safeText(1024).min(12, 'must be at least 12 characters'),
+        password: newPassword,
       }),
     )
     .mutation(({ ctx, input }) => createUserAccount(ctx, input)),
@@ -35,11 +35,37 @@ export const usersRouter = router({
     return user;
   }),
 
-  /** Disables an account and ends its sessions; its history stays in the log. */
+  /**
+   * Disables an account and ends its sessions; its history stays in the log. The API
+   * keys it created keep working unless `revokeKeys` revokes them with it.
+   */
   disable: adminProcedure
+    .input(userId.extend({ revokeKeys: z.boolean().default(false) }))
+    .mutation(async ({ ctx, input }) => {
+      const { user, revokedKeys } = await ctx.accounts.disableUser(input.id, input);
+      await recordOwnAction(ctx, {
+        action: 'user.disabled',
+        resourceType: 'user',
+        resourceId: user.id,
+        metadata: { revokedKeys },
+      });
+      return user;
+    }),
+
+  /** Lets a disabled account sign in again. */
+  enable: adminProcedure
     .input(userId)
-    .mutation(({ ctx, input }) =>
-      recorded(ctx, 'user.disabled', ctx.accounts.disableUser(input.id)),
+    .mutation(({ ctx, input }) => recorded(ctx, 'user.enabled', ctx.accounts.enableUser(input.id))),
+
+  /** Gives an account a new password chosen by an admin, and ends its sessions. */
+  resetPassword: adminProcedure
+    .input(userId.extend({ password: newPassword }))
+    .mutation(async ({ ctx, input }) =>
+      recorded(
+        ctx,
+        'user.password_reset',
+        ctx.accounts.setPasswordHash(input.id, await hashPassword(input.password)),
+      ),
     ),
 
   /** Lifts the pause on sign-in after failed tries, from every address. */

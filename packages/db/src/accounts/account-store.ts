@@ -26,6 +26,8 @@ export interface PublicUser {
   disabledAt: string | null;
   /** Until when sign-in is refused after failed tries from some address, if it is. */
   signInBlockedUntil: string | null;
+  /** API keys this person created that still work (they outlive a disabled account). */
+  activeApiKeys: number;
 }
 
 /** An API key as the API shows it: never its secret or the secret's hash. */
@@ -36,6 +38,8 @@ export interface PublicApiKey {
   scopes: string[];
   createdAt: string;
   createdBy: string | null;
+  /** Who created the key, and whether their account is disabled while the key works. */
+  creator: { email: string; disabled: boolean } | null;
   lastUsedAt: string | null;
   revokedAt: string | null;
 }
@@ -54,7 +58,7 @@ const userColumns = {
 type UserRow = Prisma.UserGetPayload<{ select: typeof userColumns }>;
 type ApiKeyRow = Prisma.ApiKeyGetPayload<object>;
 
-function toPublicUser(u: UserRow, blockedUntil?: Date): PublicUser {
+function toPublicUser(u: UserRow, blockedUntil?: Date, activeApiKeys = 0): PublicUser {
   return {
     id: u.id,
     email: u.email,
@@ -63,16 +67,18 @@ function toPublicUser(u: UserRow, blockedUntil?: Date): PublicUser {
     createdAt: u.createdAt.toISOString(),
     disabledAt: iso(u.disabledAt),
     signInBlockedUntil: iso(blockedUntil ?? null),
+    activeApiKeys,
   };
 }
 
-const toPublicKey = (k: ApiKeyRow): PublicApiKey => ({
+const toPublicKey = (k: ApiKeyRow, creator: PublicApiKey['creator'] = null): PublicApiKey => ({
   id: k.id,
   name: k.name,
   prefix: k.prefix,
   scopes: k.scopes,
   createdAt: k.createdAt.toISOString(),
   createdBy: k.createdBy,
+  creator,
   lastUsedAt: iso(k.lastUsedAt),
   revokedAt: iso(k.revokedAt),
 });
@@ -100,8 +106,16 @@ export class AccountStore {
       select: userColumns,
       orderBy: { createdAt: 'asc' },
     });
-    const blocked = await this.signInLimits.blockedUntil(users.map((u) => u.email));
-    return users.map((u) => toPublicUser(u, blocked.get(u.email)));
+    const [blocked, keys] = await Promise.all([
+      this.signInLimits.blockedUntil(users.map((u) => u.email)),
+      this.prisma.apiKey.groupBy({
+        by: ['createdBy'],
+        where: { revokedAt: null, createdBy: { not: null } },
+        _count: { _all: true },
+      }),
+    ]);
+    const keyCount = new Map(keys.map((k) => [k.createdBy, k._count._all]));
+    return users.map((u) => toPublicUser(u, blocked.get(u.email), keyCount.get(u.id)));
   }
 
   /** The account and its password hash, for checking a sign-in. */
@@ -140,8 +154,14 @@ export class AccountStore {
     });
   }
 
-  /** Disables an account and ends its sessions; refuses for the last active admin. */
-  async disableUser(id: string): Promise<PublicUser> {
+  /**
+   * Disables an account and ends its sessions, and revokes the API keys it created when
+   * asked to; refuses for the last active admin.
+   */
+  async disableUser(
+    id: string,
+    options: { revokeKeys: boolean },
+  ): Promise<{ user: PublicUser; revokedKeys: number }> {
     return this.prisma.$transaction(async (tx) => {
       const user = await tx.user.findUnique({ where: { id } });
       if (!user) throw new AccountError('NOT_FOUND', 'no such user');
@@ -151,8 +171,52 @@ export class AccountStore {
         data: { disabledAt: user.disabledAt ?? new Date(), sessions: { deleteMany: {} } },
         select: userColumns,
       });
-      return toPublicUser(updated);
+      const keys = { createdBy: id, revokedAt: null };
+      const revoked = options.revokeKeys
+        ? (await tx.apiKey.updateMany({ where: keys, data: { revokedAt: new Date() } })).count
+        : 0;
+      const left = await tx.apiKey.count({ where: keys });
+      return { user: toPublicUser(updated, undefined, left), revokedKeys: revoked };
     });
+  }
+
+  /** Lets a disabled account sign in again. */
+  async enableUser(id: string): Promise<PublicUser> {
+    const found = await this.prisma.user.findUnique({ where: { id } });
+    if (!found) throw new AccountError('NOT_FOUND', 'no such user');
+    const user = await this.prisma.user.update({
+      where: { id },
+      data: { disabledAt: null },
+      select: userColumns,
+    });
+    return toPublicUser(user);
+  }
+
+  /**
+   * Replaces an account's password hash and ends its sessions, except `keep` (the one
+   * changing its own password stays signed in).
+   */
+  async setPasswordHash(id: string, passwordHash: string, keep?: string): Promise<PublicUser> {
+    return this.prisma.$transaction(async (tx) => {
+      const found = await tx.user.findUnique({ where: { id } });
+      if (!found) throw new AccountError('NOT_FOUND', 'no such user');
+      await tx.session.deleteMany({ where: { userId: id, ...(keep && { id: { not: keep } }) } });
+      const user = await tx.user.update({
+        where: { id },
+        data: { passwordHash },
+        select: userColumns,
+      });
+      return toPublicUser(user);
+    });
+  }
+
+  /** The password hash of an account, to check the current password before a change. */
+  async passwordHashOf(id: string): Promise<string | null> {
+    const user = await this.prisma.user.findUnique({
+      where: { id },
+      select: { passwordHash: true },
+    });
+    return user?.passwordHash ?? null;
   }
 
   /** Lifts the sign-in limits on an account, from every address. */
@@ -200,7 +264,16 @@ export class AccountStore {
 
   async listApiKeys(): Promise<PublicApiKey[]> {
     const keys = await this.prisma.apiKey.findMany({ orderBy: { createdAt: 'desc' } });
-    return keys.map(toPublicKey);
+    const ids = [...new Set(keys.flatMap((k) => (k.createdBy ? [k.createdBy] : [])))];
+    const creators = new Map(
+      (
+        await this.prisma.user.findMany({
+          where: { id: { in: ids } },
+          select: { id: true, email: true, disabledAt: true },
+        })
+      ).map((u) => [u.id, { email: u.email, disabled: u.disabledAt !== null }]),
+    );
+    return keys.map((k) => toPublicKey(k, k.createdBy ? creators.get(k.createdBy) : null));
   }
 
   /** Revokes a key (at once; revoking twice keeps the first time). */

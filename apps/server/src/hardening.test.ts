@@ -157,6 +157,34 @@ describe.each(TEST_DRIVERS)('hostile and awkward input over HTTP on %s', (driver
     expect((error as TRPCClientError<AppRouter>).data?.code).toBe('BAD_REQUEST');
   });
 
+  it('records who wrote each event, which the caller cannot set, in the leaf and the export', async () => {
+    const prefix = /^Bearer alk_([A-Za-z0-9]{12})_/.exec(key.authorization ?? '')?.[1];
+    const forged = { ...event, actorId: 'root', actorType: 'user', action: 'auth.signed_in' };
+    const posed = await post('/trpc/logAction', { ...forged, writer: 'server' });
+    expect(posed.statusCode).toBe(400);
+    expect(posed.body).toContain('writer');
+    const sent = await post('/trpc/logAction', forged);
+    const { id } = sent.json().result.data;
+    const proof = (await app.inject({ url: trpcGet('integrity.get', { id }), headers: key })).json()
+      .result.data;
+    expect(proof.event.writer).toBe(`api_key:${prefix}`);
+    expect(proof.contentMatches).toBe(true);
+    // The server's own sign-in events say so.
+    const own = await app.inject({
+      url: trpcGet('query', { filter: { action: 'auth.signed_in' } }),
+      headers: key,
+    });
+    const writers = own.json().result.data.events.map((e: { writer: string }) => e.writer);
+    expect(writers).toEqual(expect.arrayContaining(['server', `api_key:${prefix}`]));
+    const csv = (
+      await app.inject({ url: '/export?format=csv&action=auth.signed_in', headers: key })
+    ).body;
+    const rows = parse(csv, { columns: true }) as { writer: string }[];
+    expect(rows.map((r) => r.writer)).toEqual(
+      expect.arrayContaining(['server', `api_key:${prefix}`]),
+    );
+  });
+
   it('refuses batches of auth.* mutations and batches over 20 calls', async () => {
     const signIns = Array.from({ length: 13 }, () => 'auth.signIn').join(',');
     const body = Object.fromEntries(

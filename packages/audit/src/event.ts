@@ -108,6 +108,12 @@ export interface AuditEvent {
   ip: string | null;
   userAgent: string | null;
   requestId: string | null;
+  /**
+   * Who wrote the event, set by the server and committed in its leaf: `api_key:<prefix>`,
+   * `user:<id>`, or `server` for the audit log's own events; null for events stored before
+   * writers were recorded.
+   */
+  writer: string | null;
   /** The event's Merkle leaf hash, base64; null for the moment before it joins the tree. */
   hash: string | null;
   /** SHA-256 of the salted personal data, base64; what the leaf commits to instead of it. */

@@ -20,6 +20,7 @@ const event = (overrides: Partial<AuditEvent> = {}): AuditEvent => ({
   ip: '203.0.113.9',
   userAgent: 'Mozilla/5.0 (X11; Linux x86_64)',
   requestId: null,
+  writer: 'api_key:abcdefghijkl',
   hash: Buffer.alloc(32, 0xab).toString('base64'),
   piiDigest: Buffer.alloc(32, 0xcd).toString('base64'),
   piiSalt: Buffer.alloc(16, 0xef).toString('base64'),

@@ -15,6 +15,7 @@ export const CSV_COLUMNS = [
   'ip',
   'userAgent',
   'requestId',
+  'writer',
   'metadata',
   'changes',
   'erasedAt',

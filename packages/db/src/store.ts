@@ -58,10 +58,11 @@ export class AuditStore {
 
   /**
    * Resolves once the entries are committed (durable and numbered), in the order given.
-   * They join the Merkle tree moments later; `integrated()` waits for that.
+   * They join the Merkle tree moments later; `integrated()` waits for that. `writer`
+   * names who sent them (the API passes its caller); by default the audit log itself.
    */
-  async append(entries: AuditEntry[]): Promise<AppendResult[]> {
-    const results = await this.committer.submit(prepareEntries(entries));
+  async append(entries: AuditEntry[], writer?: string): Promise<AppendResult[]> {
+    const results = await this.committer.submit(prepareEntries(entries, writer));
     this.integrator.request();
     return results;
   }

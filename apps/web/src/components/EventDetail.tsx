@@ -17,6 +17,7 @@ export function EventDetail({ event, canErase, onClose }: Props) {
     ['Action', event.action],
     ['Outcome', event.outcome],
     ['Actor', `${event.actorEmail || '—'} · ${event.actorId} (${event.actorType})`],
+    ['Written by', writerLabel(event.writer)],
     ['Resource', formatResource(event.resourceType, event.resourceId) || null],
     ['IP', event.ip],
     ['User agent', event.userAgent],
@@ -62,4 +63,12 @@ export function EventDetail({ event, canErase, onClose }: Props) {
       )}
     </aside>
   );
+}
+
+/** Who sent the event, as the server recorded it (the actor is what the event claims). */
+function writerLabel(writer: string | null): string {
+  if (writer === null) return 'not recorded (stored before writers were)';
+  if (writer === 'server') return 'the audit log itself';
+  if (writer.startsWith('api_key:')) return `API key alk_${writer.slice('api_key:'.length)}_…`;
+  return `signed-in user ${writer.slice('user:'.length)}`;
 }

@@ -33,6 +33,14 @@ export const REFUSALS = {
       : `this needs the ${permission} permission`,
 };
 
+/**
+ * Who wrote an event, as its leaf records it: the key or the signed-in person that sent
+ * it, whatever actor the event itself names.
+ */
+export function writerOf(principal: Principal): string {
+  return principal.kind === 'key' ? `api_key:${principal.key.prefix}` : `user:${principal.user.id}`;
+}
+
 /** How the principal appears as the actor of the events the server records about it. */
 export function actorOf(principal: Principal | null) {
   if (!principal) return { actorId: 'anonymous', actorEmail: '', actorType: 'user' as const };

@@ -1,5 +1,6 @@
 import { auditEntrySchema, LIMITS, uuid7Time } from '@auditlog/audit';
 import { z } from 'zod';
+import { writerOf } from '../auth/principal';
 import { router, writeProcedure } from '../trpc';
 
 // A client-made id dates its event. Accept it only near the present: far enough back for
@@ -26,7 +27,7 @@ const appendResult = (r: { id: string; seq: number; createdAt: Date; duplicate: 
 export const logRouter = router({
   /** Records one action; resolves once it is durably stored. */
   logAction: writeProcedure.input(logEntrySchema).mutation(async ({ ctx, input }) => {
-    const [result] = await ctx.store.append([input]);
+    const [result] = await ctx.store.append([input], writerOf(ctx.principal));
     if (!result) throw new Error('append returned no result');
     return appendResult(result);
   }),
@@ -34,5 +35,7 @@ export const logRouter = router({
   /** Records up to LIMITS.batch actions atomically, in the order given. */
   logMany: writeProcedure
     .input(z.array(logEntrySchema).min(1).max(LIMITS.batch))
-    .mutation(async ({ ctx, input }) => (await ctx.store.append(input)).map(appendResult)),
+    .mutation(async ({ ctx, input }) =>
+      (await ctx.store.append(input, writerOf(ctx.principal))).map(appendResult),
+    ),
 });

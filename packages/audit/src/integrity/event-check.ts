@@ -19,6 +19,7 @@ export function leafFieldsOf(event: AuditEvent): LeafFields {
     // Version 1 leaves commit to the digest as hex text; the API shows it as base64
     // like every other hash, so the leaf is rebuilt with the spelling it was made with.
     piiDigest: Buffer.from(event.piiDigest, 'base64').toString('hex'),
+    writer: event.writer,
   };
 }
 

@@ -23,13 +23,17 @@ const leafFields: fc.Arbitrary<LeafFields> = fc.record({
   changes: nullable(fc.record({ before: json, after: json }, { requiredKeys: [] })),
   requestId: nullable(text),
   piiDigest: fc.string({ minLength: 64, maxLength: 64 }),
+  writer: nullable(text),
 });
 
 describe('leaf encoding', () => {
   it('is exactly what the canonicalize package makes of the same fields (RFC 8785)', () => {
     fc.assert(
       fc.property(leafFields, (fields) => {
-        expect(leafBytes(fields)).toBe(canonicalize({ _v: 1, ...fields }));
+        // Version 1 (no writer) leaves the key out; version 2 commits to it.
+        const { writer, ...v1 } = fields;
+        const expected = writer === null ? { _v: 1, ...v1 } : { _v: 2, ...fields };
+        expect(leafBytes(fields)).toBe(canonicalize(expected));
       }),
       { numRuns: 500 },
     );
@@ -50,10 +54,13 @@ describe('leaf encoding', () => {
       changes: null,
       requestId: null,
       piiDigest: 'ab'.repeat(32),
+      writer: 'api_key:abcdefghijkl',
     };
     const hash = leafHashOf(base).toString('hex');
     const variants: Partial<LeafFields>[] = [
       { seq: 4 },
+      { writer: 'server' },
+      { writer: null },
       { actorId: 'usr_9' },
       { action: 'user.invited' },
       { metadata: { reason: 'requested ' } },

@@ -19,6 +19,8 @@ export interface LeafFields {
   requestId: string | null;
   /** SHA-256 of the salted personal data (see piiDigest), hex. */
   piiDigest: string;
+  /** Who wrote the event (see AuditEvent.writer); null for events from before it. */
+  writer: string | null;
 }
 
 /** The personal data that enters a leaf only through a salted digest. */
@@ -56,7 +58,10 @@ const json = (value: object | null) => (value === null ? 'null' : canonicalJson(
  * text in SQL from stored rows (leaf-rows.ts); a test holds the two to the same bytes.
  */
 export function leafBytes(f: LeafFields): string {
-  return `{"_v":1,"action":${str(f.action)},"actorId":${str(f.actorId)},"actorType":${str(f.actorType)},"changes":${json(f.changes)},"createdAt":${str(f.createdAt)},"id":${str(f.id)},"metadata":${json(f.metadata)},"outcome":${str(f.outcome)},"piiDigest":${str(f.piiDigest)},"requestId":${str(f.requestId)},"resourceId":${str(f.resourceId)},"resourceType":${str(f.resourceType)},"seq":${f.seq}}`;
+  // Version 2 adds the writer (last, in JCS order); events stored before it stay version 1.
+  const version = f.writer === null ? 1 : 2;
+  const writer = f.writer === null ? '' : `,"writer":${str(f.writer)}`;
+  return `{"_v":${version},"action":${str(f.action)},"actorId":${str(f.actorId)},"actorType":${str(f.actorType)},"changes":${json(f.changes)},"createdAt":${str(f.createdAt)},"id":${str(f.id)},"metadata":${json(f.metadata)},"outcome":${str(f.outcome)},"piiDigest":${str(f.piiDigest)},"requestId":${str(f.requestId)},"resourceId":${str(f.resourceId)},"resourceType":${str(f.resourceType)},"seq":${f.seq}${writer}}`;
 }
 
 export function leafHashOf(fields: LeafFields): Hash {

@@ -11,6 +11,8 @@ export interface PreparedEntry {
   createdAt: Date;
   /** A caller-chosen id may be a retry of an event already stored. */
   clientId: boolean;
+  /** Who wrote it (see AuditEvent.writer). */
+  writer: string;
 }
 
 export interface AppendResult {
@@ -21,14 +23,18 @@ export interface AppendResult {
   duplicate: boolean;
 }
 
+/** Whoever appends without naming a writer is the audit log itself. */
+export const SERVER_WRITER = 'server';
+
 /** Fixes ids (and so partitions) in the caller's request, outside the log's lock. */
-export function prepareEntries(entries: AuditEntry[]): PreparedEntry[] {
+export function prepareEntries(entries: AuditEntry[], writer = SERVER_WRITER): PreparedEntry[] {
   return entries.map((entry) => {
     if (entry.id !== undefined) {
-      return { entry, id: entry.id, createdAt: new Date(uuid7Time(entry.id)), clientId: true };
+      const createdAt = new Date(uuid7Time(entry.id));
+      return { entry, id: entry.id, createdAt, clientId: true, writer };
     }
     const createdAt = new Date();
-    return { entry, id: newEventId(createdAt), createdAt, clientId: false };
+    return { entry, id: newEventId(createdAt), createdAt, clientId: false, writer };
   });
 }
 
@@ -47,6 +53,7 @@ interface StoredColumns {
   actorEmail: string[];
   ip: (string | null)[];
   userAgent: (string | null)[];
+  writer: string[];
   salts: Buffer;
 }
 
@@ -72,6 +79,7 @@ function storedColumns(fresh: PreparedEntry[]): StoredColumns {
     actorEmail: column((e) => e.actorEmail),
     ip: column((e) => e.ip ?? null),
     userAgent: column((e) => e.userAgent ?? null),
+    writer: fresh.map((e) => e.writer),
     salts: randomBytes(SALT_BYTES * fresh.length),
   };
 }
@@ -125,10 +133,10 @@ export async function appendBatch(
       await tx.$executeRaw`
         INSERT INTO "AuditLog" ("id", "seq", "createdAt", "actorId", "actorEmail", "actorType",
           "action", "outcome", "resourceType", "resourceId", "metadata", "changes", "ip",
-          "userAgent", "requestId", "piiSalt")
+          "userAgent", "requestId", "writer", "piiSalt")
         SELECT id, ${head.size}::bigint + ord - 1, "createdAt", "actorId", "actorEmail",
           "actorType"::"ActorType", action, outcome::"Outcome", "resourceType", "resourceId",
-          metadata, changes, ip, "userAgent", "requestId",
+          metadata, changes, ip, "userAgent", "requestId", writer,
           substring(${batch.salts}::bytea FROM (ord::int - 1) * ${SALT_BYTES} + 1 FOR ${SALT_BYTES})
         FROM unnest(
           ${batch.ids}::uuid[],
@@ -144,10 +152,11 @@ export async function appendBatch(
           ${batch.changes}::text[],
           ${batch.ip}::text[],
           ${batch.userAgent}::text[],
-          ${batch.requestId}::text[]
+          ${batch.requestId}::text[],
+          ${batch.writer}::text[]
         ) WITH ORDINALITY AS r(id, "createdAt", "actorId", "actorEmail", "actorType", action,
           outcome, "resourceType", "resourceId", metadata, changes, ip, "userAgent",
-          "requestId", ord)`;
+          "requestId", writer, ord)`;
       await tx.$executeRaw`UPDATE "LogHead" SET size = ${BigInt(size)} WHERE id = 1`;
       return results;
     },

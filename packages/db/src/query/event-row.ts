@@ -29,6 +29,7 @@ function toAuditEvent(row: AuditLog, hash: Buffer | undefined): AuditEvent {
     ip: row.ip,
     userAgent: row.userAgent,
     requestId: row.requestId,
+    writer: row.writer,
     hash: hash?.toString('base64') ?? null,
     piiDigest: digest ? Buffer.from(digest).toString('base64') : '',
     piiSalt: row.piiSalt ? Buffer.from(row.piiSalt).toString('base64') : null,

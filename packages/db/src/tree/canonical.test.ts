@@ -1,7 +1,8 @@
 import { auditEntrySchema, eventProblem } from '@auditlog/audit';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { TEST_DRIVERS } from '../test-databases';
+import { appendBatch, prepareEntries } from '../append/append';
+import { connectionsOf, TEST_DRIVERS, tamper } from '../test-databases';
 import { useTestStore } from '../test-store';
 
 // PostgreSQL rebuilds and hashes each leaf from the stored row, both when events join the
@@ -48,6 +49,7 @@ describe.each(TEST_DRIVERS)('canonical leaves rebuilt by SQL on %s', (driver) =>
           nested: { z: 1, a: [true, false, null], é: { B: 2, b: 1 } },
         }),
       ),
+      'api_key:awk"ward\\ wrïter\n',
     );
     expect(await t.store.verify()).toMatchObject({ ok: true, checked: AWKWARD.length });
     await expectTypeScriptAgrees();
@@ -73,5 +75,17 @@ describe.each(TEST_DRIVERS)('canonical leaves rebuilt by SQL on %s', (driver) =>
       ),
       { numRuns: 40 },
     );
+  });
+
+  it('hash events stored before writers were recorded as version 1 leaves', async () => {
+    const before = await t.store.integrated();
+    // As an older server stored them: no writer. Taken in by the tree only afterwards.
+    await appendBatch(connectionsOf(t.db).prisma, prepareEntries([entry('old', {})]), new Set());
+    await tamper(t.db, `UPDATE "AuditLog" SET writer = NULL WHERE seq = ${before}`);
+    expect(await t.store.integrated()).toBe(before + 1);
+    const [old] = (await t.store.query({ actor: 'old' }, { limit: 1 })).events;
+    expect(old?.writer).toBeNull();
+    expect(await t.store.verify()).toMatchObject({ ok: true });
+    await expectTypeScriptAgrees();
   });
 });

@@ -151,6 +151,22 @@ describe.each(TEST_DRIVERS)('tampering with plain SQL on %s', (driver) => {
       (s) => s,
     ],
     [
+      'a changed writer',
+      (s) => [
+        `UPDATE "AuditLog" SET writer = 'api_key:forgedforged' WHERE seq = ${s}`,
+        `UPDATE "AuditLog" SET writer = 'server' WHERE seq = ${s}`,
+      ],
+      (s) => s,
+    ],
+    [
+      'a writer removed, as if the event predated writers',
+      (s) => [
+        `UPDATE "AuditLog" SET writer = NULL WHERE seq = ${s}`,
+        `UPDATE "AuditLog" SET writer = 'server' WHERE seq = ${s}`,
+      ],
+      (s) => s,
+    ],
+    [
       'a changed email',
       (s) => [
         `UPDATE "AuditLog" SET "actorEmail" = 'someone@else.test' WHERE seq = ${s}`,

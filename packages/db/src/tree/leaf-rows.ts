@@ -37,7 +37,8 @@ const str = (column: string) => `pg_catalog.to_json(${column})::text`;
 const nullable = (column: string) => `coalesce(${str(column)}, 'null')`;
 
 const PIECES = `
-    '{"_v":1,"action":"' || action || '","actorId":' || ${str('"actorId"')} ||
+    '{"_v":' || CASE WHEN writer IS NULL THEN '1' ELSE '2' END ||
+      ',"action":"' || action || '","actorId":' || ${str('"actorId"')} ||
       ',"actorType":"' || "actorType"::text || '","changes":' AS head,
     changes,
     ',"createdAt":"' ||
@@ -47,7 +48,8 @@ const PIECES = `
     ',"outcome":"' || outcome::text || '","piiDigest":"' ||
       coalesce(pg_catalog.encode(${PII_DIGEST_SQL}, 'hex'), '') ||
       '","requestId":' || ${nullable('"requestId"')} || ',"resourceId":' || ${nullable('"resourceId"')} ||
-      ',"resourceType":' || ${nullable('"resourceType"')} || ',"seq":' || seq::text || '}' AS tail`;
+      ',"resourceType":' || ${nullable('"resourceType"')} || ',"seq":' || seq::text ||
+      coalesce(',"writer":' || ${str('writer')}, '') || '}' AS tail`;
 
 const LISTED = `
   SELECT seq::float8 AS seq, ${PIECES}

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { connect } from 'node:net';
-import type { AuditStore } from '@auditlog/db';
+import type { AccountStore, AuditStore } from '@auditlog/db';
 import { createTestDatabase, type TestDatabase } from '@auditlog/db/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,12 +13,14 @@ describe('the server under abuse', () => {
   let app: FastifyInstance;
   let port: number;
   let writer: Record<string, string>;
+  let accounts: AccountStore;
 
   beforeAll(async () => {
     db = await createTestDatabase('pglite');
     const test = testServices(db);
     store = test.store;
-    writer = await bearerWith(test.accounts, ['log:write', 'log:read']);
+    accounts = test.accounts;
+    writer = await bearerWith(accounts, ['log:write', 'log:read']);
     app = await buildApp({
       services: test.services,
       allowedHosts: ['localhost', '127.0.0.1'],
@@ -122,5 +124,31 @@ describe('the server under abuse', () => {
       /max-age=\d+/,
     );
     await secure.close();
+  });
+
+  it('records an export only when its body starts, never for HEAD or a refused call', async () => {
+    const exports = async () =>
+      (await store.query({ action: 'log.exported' }, { limit: 100 })).events.length;
+    const reader = await bearerWith(accounts, ['log:export']);
+    const before = await exports();
+    const head = await app.inject({
+      method: 'HEAD',
+      url: '/export',
+      headers: { host: 'localhost', ...reader },
+    });
+    expect(head.statusCode).toBe(404);
+    // Without the streaming link tRPC cannot send a stream: nothing was exported.
+    const plain = await app.inject({
+      url: `/trpc/export?input=${encodeURIComponent(JSON.stringify({ format: 'csv' }))}`,
+      headers: { host: 'localhost', ...reader },
+    });
+    expect(plain.statusCode).toBeGreaterThanOrEqual(400);
+    expect(await exports()).toBe(before);
+    const download = await app.inject({
+      url: '/export',
+      headers: { host: 'localhost', ...reader },
+    });
+    expect(download.statusCode).toBe(200);
+    expect(await exports()).toBe(before + 1);
   });
 });

@@ -290,16 +290,17 @@ export class AccountStore {
 }
 
 /**
- * Refuses a change that would leave nobody able to manage users and keys. The other
- * active admins are locked for the rest of the transaction, so two admins demoting each
- * other at once cannot both succeed.
+ * Refuses a change that would leave nobody able to manage users and keys. Every active
+ * admin is locked, always in id order, for the rest of the transaction: two admins
+ * demoting each other at once take turns (rather than deadlock), and the second sees
+ * the first's change.
  */
 async function keepAnAdmin(tx: Prisma.TransactionClient, leaving: string): Promise<void> {
-  const others = await tx.$queryRaw<{ id: string }[]>`
-    SELECT id FROM "User"
-     WHERE role = 'admin' AND "disabledAt" IS NULL AND id <> ${leaving}::uuid
-       FOR UPDATE`;
-  if (others.length === 0) {
+  const admins = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id::text AS id FROM "User"
+     WHERE role = 'admin' AND "disabledAt" IS NULL
+     ORDER BY id FOR UPDATE`;
+  if (admins.every((admin) => admin.id === leaving)) {
     throw new AccountError('BAD_REQUEST', 'the last active admin cannot be removed');
   }
 }

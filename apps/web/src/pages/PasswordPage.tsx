@@ -1,5 +1,6 @@
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
+import { NewPasswordField } from '../components/NewPasswordField';
 import { useTRPC } from '../trpc';
 
 /** The signed-in person changes their own password; their other sessions end. */
@@ -28,17 +29,11 @@ export function PasswordPage() {
             required
           />
         </label>
-        <label>
-          New password
-          <input
-            type="password"
-            autoComplete="new-password"
-            minLength={12}
-            value={form.newPassword}
-            onChange={(e) => setForm({ ...form, newPassword: e.target.value })}
-            required
-          />
-        </label>
+        <NewPasswordField
+          label="New password"
+          value={form.newPassword}
+          onChange={(v) => setForm({ ...form, newPassword: v })}
+        />
         <div className="filter-actions">
           <button type="submit" disabled={change.isPending}>
             Change password

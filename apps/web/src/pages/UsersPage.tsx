@@ -2,6 +2,7 @@ import type { RouterInputs } from '@auditlog/api';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { formatTime } from '../components/format';
+import { NewPasswordField } from '../components/NewPasswordField';
 import { useTRPC } from '../trpc';
 
 type Role = RouterInputs['users']['setRole']['role'];
@@ -179,17 +180,11 @@ function NewUserForm({ onCreated }: { onCreated: () => void }) {
           <option value="admin">admin</option>
         </select>
       </label>
-      <label>
-        Initial password
-        <input
-          type="password"
-          autoComplete="new-password"
-          minLength={12}
-          value={form.password}
-          onChange={(e) => setForm({ ...form, password: e.target.value })}
-          required
-        />
-      </label>
+      <NewPasswordField
+        label="Initial password"
+        value={form.password}
+        onChange={(v) => setForm({ ...form, password: v })}
+      />
       <div className="filter-actions">
         <button type="submit" disabled={create.isPending}>
           Add user
@@ -220,17 +215,7 @@ function ResetPasswordForm({
   };
   return (
     <form className="inline-form" onSubmit={submit} aria-label={`New password for ${user.email}`}>
-      <label>
-        New password
-        <input
-          type="password"
-          autoComplete="new-password"
-          minLength={12}
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          required
-        />
-      </label>
+      <NewPasswordField label="New password" value={password} onChange={setPassword} />
       <button type="submit" disabled={reset.isPending}>
         Set password
       </button>

@@ -53,4 +53,18 @@ describe.each(TEST_DRIVERS)('keyset pages on %s', (driver) => {
     expect(first).toBeGreaterThan(0);
     expect(await explain(cursor)).toBeLessThanOrEqual(first);
   });
+
+  it('filter an action prefix through the action index, as a byte range', async () => {
+    const { prisma } = connectionsOf(t.db);
+    const sql = eventPageSql({ action: 'rare_thing.*' }, { limit: 10 });
+    // A small table is scanned whole anyway; with that option off, only a condition the
+    // index can serve avoids it.
+    const plan = await prisma.$transaction(async (tx) => {
+      await tx.$executeRaw`SET LOCAL enable_seqscan = off`;
+      return tx.$queryRaw<{ 'QUERY PLAN': string }[]>(Prisma.sql`EXPLAIN ${sql}`);
+    });
+    expect(plan.map((row) => row['QUERY PLAN']).join('\n')).toMatch(
+      /Index Cond: \(\(action >= 'rare_thing\.'::text\) AND \(action < 'rare_thing\/'::text\)\)/,
+    );
+  });
 });

@@ -114,7 +114,7 @@ export async function buildApp({
   });
   registerErrorHandlers(app);
   await app.register(fastifyCookie);
-  registerAuthHooks(app, services.accounts);
+  registerAuthHooks(app, services.credentials);
   registerBodyGuard(app);
 
   // Sign-in and sign-out come one per request, so no batch can race the sign-in limits.

@@ -1,5 +1,4 @@
-import { apiKeyPrincipal, type Principal, sessionPrincipal } from '@auditlog/api';
-import type { AccountStore } from '@auditlog/db';
+import type { Credentials, Principal } from '@auditlog/api';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { sendError } from './http-errors';
 
@@ -18,7 +17,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * cookie. Then refuses cross-site writes: a browser always sends Origin on a POST, and a
  * cookie must never let another site act (or sign in) on the user's behalf.
  */
-export function registerAuthHooks(app: FastifyInstance, accounts: AccountStore): void {
+export function registerAuthHooks(app: FastifyInstance, credentials: Credentials): void {
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request, reply) => {
     const origin = request.headers.origin;
@@ -31,11 +30,11 @@ export function registerAuthHooks(app: FastifyInstance, accounts: AccountStore):
     }
     const bearer = /^Bearer (.+)$/i.exec(request.headers.authorization ?? '')?.[1];
     if (bearer) {
-      request.principal = await apiKeyPrincipal(accounts, bearer.trim());
+      request.principal = await credentials.fromApiKey(bearer.trim());
       return;
     }
     const token = request.cookies[SESSION_COOKIE];
-    if (token) request.principal = await sessionPrincipal(accounts, token);
+    if (token) request.principal = await credentials.fromSession(token);
   });
 }
 

@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import type { AccountStore, AuditStore } from '@auditlog/db';
+import { Credentials } from './auth/credentials';
 import type { Principal } from './auth/principal';
 import { CheckpointSigner } from './checkpoint-signer';
 import { VerificationJobs } from './verification-jobs';
@@ -14,6 +15,8 @@ export interface SessionCookie {
 export interface Services {
   store: AuditStore;
   accounts: AccountStore;
+  /** Verifies API keys and sessions (remembering them briefly). */
+  credentials: Credentials;
   /** Ed25519 key that signs checkpoints. */
   signingKey: KeyObject;
   checkpoints: CheckpointSigner;
@@ -40,6 +43,7 @@ export function createServices(input: {
 }): Services {
   return {
     ...input,
+    credentials: new Credentials(input.accounts),
     checkpoints: new CheckpointSigner(input.store, input.signingKey),
     verifications: new VerificationJobs(),
   };

@@ -1,6 +1,6 @@
-export { apiKeyPrincipal, createApiKey } from './auth/api-keys';
+export { createApiKey } from './auth/api-keys';
+export type { Credentials } from './auth/credentials';
 export type { Principal, Scope } from './auth/principal';
-export { sessionPrincipal } from './auth/sessions';
 export {
   type Caller,
   type Context,

@@ -4,17 +4,21 @@ import type { Principal } from './auth/principal';
 import { createContext, createServices } from './context';
 import { createCaller } from './root';
 
+const DAY_AHEAD = new Date(Date.now() + 24 * 60 * 60 * 1000);
+
 /** Callers of every kind, for tests of what each may do. */
 export const principals = {
   admin: {
     kind: 'user',
     user: { id: randomUUID(), email: 'ada@example.com', name: 'Ada Admin', role: 'admin' },
     sessionId: 'test-admin-session',
+    sessionExpiresAt: DAY_AHEAD,
   },
   auditor: {
     kind: 'user',
     user: { id: randomUUID(), email: 'otto@example.com', name: 'Otto Auditor', role: 'auditor' },
     sessionId: 'test-auditor-session',
+    sessionExpiresAt: DAY_AHEAD,
   },
   service: {
     kind: 'key',

@@ -40,6 +40,8 @@ export interface Database {
 export interface Connections {
   prisma: PrismaClient;
   raw: RawSql;
+  /** Runs `fn` when the database is closed, before its connections end. */
+  onClose(fn: () => Promise<void>): void;
 }
 
 const connections = new WeakMap<Database, Connections>();
@@ -51,8 +53,14 @@ export function connectionsOf(db: Database): Connections {
   return found;
 }
 
-function opened(db: Database, conns: Connections): Database {
-  connections.set(db, conns);
+function opened(db: Database, conns: Omit<Connections, 'onClose'>): Database {
+  const closing: (() => Promise<void>)[] = [];
+  const closeConnections = db.close;
+  db.close = async () => {
+    for (const fn of closing.splice(0)) await fn();
+    await closeConnections();
+  };
+  connections.set(db, { ...conns, onClose: (fn) => closing.push(fn) });
   return db;
 }
 

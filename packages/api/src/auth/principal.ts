@@ -10,6 +10,7 @@ export type Principal =
       kind: 'user';
       user: { id: string; email: string; name: string; role: Role };
       sessionId: string;
+      sessionExpiresAt: Date;
     }
   | { kind: 'key'; key: { id: string; name: string; prefix: string; scopes: Scope[] } };
 

@@ -35,5 +35,6 @@ export async function sessionPrincipal(
     kind: 'user',
     user: { id: user.id, email: user.email, name: user.name, role: user.role },
     sessionId: id,
+    sessionExpiresAt: session.expiresAt,
   };
 }

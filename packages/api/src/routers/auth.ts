@@ -81,6 +81,7 @@ export const authRouter = router({
       kind: 'user' as const,
       user: { id: user.id, email: user.email, name: user.name, role: user.role },
       sessionId: session.id,
+      sessionExpiresAt: session.expiresAt,
     };
     await recordOwnAction(
       { ...ctx, principal },

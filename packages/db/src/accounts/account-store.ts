@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { connectionsOf, type Database } from '../database';
 import { Prisma, type PrismaClient, type Role } from '../generated/prisma/client';
 import { prismaQueryable } from '../raw-sql';
+import { CredentialChanges } from './credential-changes';
 import { SignInLimits } from './sign-in-limits';
 
 export type { Role };
@@ -89,12 +90,29 @@ const toPublicKey = (k: ApiKeyRow, creator: PublicApiKey['creator'] = null): Pub
  */
 export class AccountStore {
   readonly signInLimits: SignInLimits;
+  /** Heard whenever a key, session or account changes in a way a cache must not miss. */
+  readonly credentialChanges: CredentialChanges;
   private readonly prisma: PrismaClient;
 
   constructor(db: Database) {
     const { prisma } = connectionsOf(db);
     this.prisma = prisma;
     this.signInLimits = new SignInLimits(prisma, prismaQueryable(prisma));
+    this.credentialChanges = new CredentialChanges(db);
+  }
+
+  /**
+   * Runs a change that can take away access in one transaction, which also tells other
+   * server processes; this one hears it once it has committed.
+   */
+  private async revoking<T>(change: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
+    const result = await this.prisma.$transaction(async (tx) => {
+      const done = await change(tx);
+      await this.credentialChanges.announce(tx);
+      return done;
+    });
+    this.credentialChanges.fire();
+    return result;
   }
 
   async hasUsers(): Promise<boolean> {
@@ -145,7 +163,7 @@ export class AccountStore {
 
   /** Changes a role; refuses to demote the last active admin. Returns the role before. */
   async setRole(id: string, role: Role): Promise<{ before: Role; user: PublicUser }> {
-    return this.prisma.$transaction(async (tx) => {
+    return this.revoking(async (tx) => {
       const user = await tx.user.findUnique({ where: { id } });
       if (!user) throw new AccountError('NOT_FOUND', 'no such user');
       if (user.role === 'admin' && role !== 'admin') await keepAnAdmin(tx, id);
@@ -162,7 +180,7 @@ export class AccountStore {
     id: string,
     options: { revokeKeys: boolean },
   ): Promise<{ user: PublicUser; revokedKeys: number }> {
-    return this.prisma.$transaction(async (tx) => {
+    return this.revoking(async (tx) => {
       const user = await tx.user.findUnique({ where: { id } });
       if (!user) throw new AccountError('NOT_FOUND', 'no such user');
       if (user.role === 'admin') await keepAnAdmin(tx, id);
@@ -197,7 +215,7 @@ export class AccountStore {
    * changing its own password stays signed in).
    */
   async setPasswordHash(id: string, passwordHash: string, keep?: string): Promise<PublicUser> {
-    return this.prisma.$transaction(async (tx) => {
+    return this.revoking(async (tx) => {
       const found = await tx.user.findUnique({ where: { id } });
       if (!found) throw new AccountError('NOT_FOUND', 'no such user');
       await tx.session.deleteMany({ where: { userId: id, ...(keep && { id: { not: keep } }) } });
@@ -240,7 +258,7 @@ export class AccountStore {
   }
 
   async endSession(id: string): Promise<void> {
-    await this.prisma.session.deleteMany({ where: { id } });
+    await this.revoking((tx) => tx.session.deleteMany({ where: { id } }));
   }
 
   async createApiKey(input: {
@@ -278,14 +296,16 @@ export class AccountStore {
 
   /** Revokes a key (at once; revoking twice keeps the first time). */
   async revokeApiKey(id: string): Promise<PublicApiKey> {
-    const key = await this.prisma.apiKey.findUnique({ where: { id } });
-    if (!key) throw new AccountError('NOT_FOUND', 'no such API key');
-    return toPublicKey(
-      await this.prisma.apiKey.update({
-        where: { id },
-        data: { revokedAt: key.revokedAt ?? new Date() },
-      }),
-    );
+    return this.revoking(async (tx) => {
+      const key = await tx.apiKey.findUnique({ where: { id } });
+      if (!key) throw new AccountError('NOT_FOUND', 'no such API key');
+      return toPublicKey(
+        await tx.apiKey.update({
+          where: { id },
+          data: { revokedAt: key.revokedAt ?? new Date() },
+        }),
+      );
+    });
   }
 }
 

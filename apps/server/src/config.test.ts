@@ -1,5 +1,6 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { allowedHosts, ConfigError, loadConfig } from './config';
+import { allowedHosts, ConfigError, loadConfig, workerCount } from './config';
 
 describe('loadConfig', () => {
   it('defaults to the embedded database on 127.0.0.1:3000', () => {
@@ -36,6 +37,16 @@ describe('loadConfig', () => {
     expect(allowedHosts(loadConfig({ HOST: '0.0.0.0', ALLOWED_HOSTS: '*' }))).toBeNull();
     expect(() => loadConfig({ HOST: '0.0.0.0' })).toThrow(
       /ALLOWED_HOSTS=undefined: must name the hosts clients use when HOST=0.0.0.0/,
+    );
+  });
+
+  it('runs one process per core on PostgreSQL, and one on the embedded database', () => {
+    const pg = 'postgresql://postgres@127.0.0.1/audit';
+    expect(workerCount(loadConfig({ DATABASE_URL: pg }))).toBe(availableParallelism());
+    expect(workerCount(loadConfig({ DATABASE_URL: pg, WORKERS: '3' }))).toBe(3);
+    expect(workerCount(loadConfig({}))).toBe(1);
+    expect(() => loadConfig({ WORKERS: '2' })).toThrow(
+      /WORKERS="2": the embedded database runs in one process/,
     );
   });
 });

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
@@ -57,8 +58,20 @@ const configSchema = z
     ADMIN_EMAIL: z.email().optional(),
     ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
     ADMIN_NAME: z.string().min(1).default('Administrator'),
+    /**
+     * Server processes sharing the port, on PostgreSQL (default: one per core). The
+     * embedded database lives inside one process, so it always has one.
+     */
+    WORKERS: z.coerce.number().int().min(1).max(64).optional(),
   })
   .superRefine((config, ctx) => {
+    if (config.WORKERS !== undefined && config.WORKERS > 1 && !config.DATABASE_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['WORKERS'],
+        message: 'the embedded database runs in one process: set DATABASE_URL for more',
+      });
+    }
     // Listening everywhere, the names clients use cannot be guessed: they must be given.
     if (WILDCARD_HOSTS.includes(config.HOST) && !config.ALLOWED_HOSTS) {
       ctx.addIssue({
@@ -77,6 +90,12 @@ export function allowedHosts(config: Pick<Config, 'HOST' | 'ALLOWED_HOSTS'>): st
       ...new Set([config.HOST.toLowerCase(), 'localhost', '127.0.0.1', '[::1]']),
     ]
   );
+}
+
+/** How many server processes to run: WORKERS, else one per core on PostgreSQL. */
+export function workerCount(config: Pick<Config, 'WORKERS' | 'DATABASE_URL'>): number {
+  if (!config.DATABASE_URL) return 1;
+  return config.WORKERS ?? availableParallelism();
 }
 
 export type Config = z.output<typeof configSchema>;

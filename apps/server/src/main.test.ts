@@ -1,12 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApiKey } from '@auditlog/api';
 import { AccountStore, AuditStore, migrate, openDatabase } from '@auditlog/db';
-import { tamper } from '@auditlog/db/testing';
+import { createTestDatabase, tamper } from '@auditlog/db/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const MAIN = new URL('./main.ts', import.meta.url).pathname;
@@ -203,4 +204,93 @@ describe('the server process', () => {
       await reopened.close();
     }
   }, 60_000);
+
+  it('runs WORKERS processes on PostgreSQL that act as one server, and stop together', async () => {
+    const database = await createTestDatabase('postgres');
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const child = startServer({
+      DATABASE_URL: database.url ?? '',
+      WORKERS: '2',
+      DATA_DIR: await mkdtemp(join(tmpdir(), 'audit-workers-')),
+      PORT: String(port),
+      ADMIN_EMAIL: 'admin@example.com',
+      ADMIN_PASSWORD: 'correct horse battery staple',
+    });
+    try {
+      await waitForHealth(`${base}/healthz`, child);
+      await expect.poll(() => child.output()).toContain('2 processes');
+      expect(await workerPids(child.pid ?? 0)).toHaveLength(2);
+
+      // Each request on a new connection: the primary hands them to the workers in turn.
+      const authorization = await apiKeyFor(
+        base,
+        'admin@example.com',
+        'correct horse battery staple',
+      );
+      const statuses = [];
+      for (let i = 0; i < 6; i++) {
+        statuses.push(
+          (
+            await onNewConnection(`${base}/trpc/logAction`, authorization, {
+              actorId: `u${i}`,
+              actorEmail: 'w@example.com',
+              action: 'workers.tested',
+            })
+          ).status,
+        );
+      }
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 200]);
+
+      child.kill('SIGTERM');
+      expect(await exitCode(child)).toBe(0);
+      const db = await openDatabase({ url: database.url });
+      const store = new AuditStore(db);
+      try {
+        expect(
+          (await store.query({ action: 'workers.tested' }, { limit: 10 })).events,
+        ).toHaveLength(6);
+        expect(await store.verify()).toMatchObject({ ok: true });
+        expect((await store.latestCheckpoint())?.treeSize).toBe(await store.size());
+      } finally {
+        await store.close();
+        await db.close();
+      }
+    } finally {
+      await database.drop();
+    }
+  }, 60_000);
 });
+
+/** The server processes a primary started (Linux: read from /proc). */
+async function workerPids(primary: number): Promise<number[]> {
+  const children = await readFile(`/proc/${primary}/task/${primary}/children`, 'utf8');
+  return children.trim().split(/\s+/).filter(Boolean).map(Number);
+}
+
+/** A POST on a connection of its own (no keep-alive), answered with its status and body. */
+function onNewConnection(
+  url: string,
+  authorization: string,
+  body: unknown,
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent: false,
+        headers: { 'content-type': 'application/json', authorization },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk) => {
+          text += chunk;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      },
+    );
+    req.on('error', reject);
+    req.end(JSON.stringify(body));
+  });
+}

@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import type { AccountStore, AuditStore } from '@auditlog/db';
+import { type AccountStore, type AuditStore, VerificationRuns } from '@auditlog/db';
 import { Credentials } from './auth/credentials';
 import type { Principal } from './auth/principal';
 import { CheckpointSigner } from './checkpoint-signer';
@@ -45,7 +45,7 @@ export function createServices(input: {
     ...input,
     credentials: new Credentials(input.accounts),
     checkpoints: new CheckpointSigner(input.store, input.signingKey),
-    verifications: new VerificationJobs(),
+    verifications: new VerificationJobs(new VerificationRuns(input.store.db)),
   };
 }
 

@@ -18,4 +18,5 @@ export { MigrationError, migrate } from './migrate/migrate';
 export { DataDirectoryError } from './pglite-files';
 export { type EventPage, InvalidCursorError, type Order } from './query/query';
 export { AuditStore, type AuditStoreOptions } from './store';
+export { type VerificationRun, VerificationRuns } from './tree/verification-runs';
 export type { VerificationResult } from './tree/verify-tree';

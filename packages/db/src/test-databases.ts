@@ -30,6 +30,8 @@ export function testSql<Row>(db: Database, text: string, params?: unknown[]): Pr
   return connectionsOf(db).raw.withConnection((c) => c.query<Row>(text, params));
 }
 
+/** The SQL of a page of events, which the HTTP benchmark EXPLAINs and times raw. */
+export { eventPageSql } from './query/query';
 /** Benchmarks measure their raw baselines on the same connections as the store. */
 export { connectionsOf };
 

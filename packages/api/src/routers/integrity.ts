@@ -89,8 +89,8 @@ export const integrityRouter = router({
     ),
   ),
 
-  verification: readProcedure.input(z.object({ id: z.uuid() })).query(({ ctx, input }) => {
-    const job = ctx.verifications.get(input.id);
+  verification: readProcedure.input(z.object({ id: z.uuid() })).query(async ({ ctx, input }) => {
+    const job = await ctx.verifications.get(input.id);
     if (!job) throw new TRPCError({ code: 'NOT_FOUND', message: `no verification ${input.id}` });
     return job;
   }),

@@ -65,7 +65,7 @@ test('an auditor filters by action and date range, pages, and downloads the CSV'
   const download = await downloading;
   expect(download.suggestedFilename()).toMatch(/^audit-log-.*\.csv$/);
   const csv = await readFile((await download.path()) as string, 'utf8');
-  const [header, ...lines] = csv.trimEnd().split('\r\n');
+  const [header, ...lines] = csv.trimEnd().split('\n');
   expect(header?.split(',').slice(0, 7)).toEqual([
     'id',
     'seq',

@@ -97,7 +97,7 @@ describe.each(TEST_DRIVERS)('the HTTP server on %s', (driver) => {
     expect(response.headers.get('content-disposition')).toMatch(
       /^attachment; filename="audit-log-.*\.csv"$/,
     );
-    const lines = (await response.text()).trimEnd().split('\r\n');
+    const lines = (await response.text()).trimEnd().split('\n');
     expect(lines).toHaveLength(2);
     expect(lines[1]).toContain('grace@example.com');
     const [recorded] = (await store.query({ action: 'log.exported' }, { limit: 1 })).events;

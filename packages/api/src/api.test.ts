@@ -103,7 +103,7 @@ describe.each(TEST_DRIVERS)('tRPC API on %s', (driver) => {
     })) {
       csv += chunk;
     }
-    const lines = csv.trimEnd().split('\r\n');
+    const lines = csv.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^id,seq,createdAt,actorId,actorEmail/);
     expect(lines).toHaveLength(2);
     expect(lines[1]).toContain('\'=HYPERLINK(""x"")');
@@ -126,7 +126,7 @@ describe.each(TEST_DRIVERS)('tRPC API on %s', (driver) => {
     const filter = { action: 'nothing.matched' };
     let csv = '';
     for await (const chunk of await api.export({ format: 'csv', filter })) csv += chunk;
-    expect(csv.trimEnd().split('\r\n')).toHaveLength(1);
+    expect(csv.trimEnd().split('\n')).toHaveLength(1);
     let json = '';
     for await (const chunk of await api.export({ format: 'json', filter })) json += chunk;
     expect(JSON.parse(json)).toEqual([]);

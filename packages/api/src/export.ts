@@ -1,4 +1,4 @@
-import { type EventFilter, type ExportFormat, eventsToCsv, jsonArray } from '@auditlog/audit';
+import type { EventFilter, ExportFormat } from '@auditlog/audit';
 import type { AuditStore } from '@auditlog/db';
 
 export const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = {
@@ -18,14 +18,7 @@ export async function* exportChunks(
   onStart: () => Promise<unknown> = async () => {},
 ): AsyncGenerator<string> {
   await onStart();
-  let first = true;
-  if (format === 'json') yield jsonArray.open;
-  for await (const events of store.scan(filter)) {
-    yield format === 'csv' ? eventsToCsv(events, first) : jsonArray.chunk(events, first);
-    first = false;
-  }
-  if (format === 'json') yield jsonArray.close;
-  else if (first) yield eventsToCsv([], true);
+  yield* store.exportText(filter, format);
 }
 
 export function exportFilename(format: ExportFormat, now = new Date()): string {

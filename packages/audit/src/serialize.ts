@@ -1,4 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
+import { canonicalJson } from './canonical-json';
 import type { AuditEvent } from './event';
 
 export const CSV_COLUMNS = [
@@ -27,22 +28,24 @@ export const CSV_COLUMNS = [
 // such cells with a quote; the JSON export stays byte-exact for machines.
 const FORMULA_START = /^[=+\-@\t\r]/;
 
+// Nested JSON is written as the canonical text the event's leaf commits to.
 function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
-  const cell = typeof value === 'object' ? JSON.stringify(value) : String(value);
+  const cell = typeof value === 'object' ? canonicalJson(value) : String(value);
   return FORMULA_START.test(cell) ? `'${cell}` : cell;
 }
 
-/** CSV text for a run of events; the header only when `header` is set (the first chunk). */
+/**
+ * CSV text for a run of events; the header only when `header` is set (the first chunk).
+ * Records end with LF, as PostgreSQL's COPY writes them (the server's exports).
+ */
 export function eventsToCsv(events: readonly AuditEvent[], header: boolean): string {
   return stringify(
     events.map((event) => CSV_COLUMNS.map((column) => csvCell(event[column]))),
     {
       header,
       columns: header ? [...CSV_COLUMNS] : undefined,
-      record_delimiter: 'windows',
-      // Setting record_delimiter turns csv-stringify's quoting of CR and LF off; a lone
-      // LF or CR in a cell would then split the record. Quote every cell holding one.
+      // A lone CR or LF in a cell would split the record: quote every cell holding one.
       quoted_match: /[\r\n]/,
     },
   );

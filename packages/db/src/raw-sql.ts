@@ -1,5 +1,6 @@
 import type { PGlite } from '@electric-sql/pglite';
 import type pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
 import type { PrismaClient } from './generated/prisma/client';
 
 /**
@@ -13,6 +14,8 @@ export interface RawSql {
   withConnection<T>(fn: (conn: RawConnection) => Promise<T>): Promise<T>;
   /** Runs `fn` in a transaction on one connection: committed if it resolves. */
   transaction<T>(fn: (conn: RawConnection) => Promise<T>): Promise<T>;
+  /** Streams what `COPY ... TO STDOUT` writes (PostgreSQL only: PGlite cannot stream it). */
+  copyOut?(sql: string): AsyncGenerator<Buffer>;
 }
 
 export interface RawConnection extends Queryable {
@@ -64,8 +67,21 @@ export function pgRawSql(pool: pg.Pool): RawSql {
       client.release();
     }
   }
+  async function* copyOut(sql: string): AsyncGenerator<Buffer> {
+    const client = await pool.connect();
+    let finished = false;
+    try {
+      for await (const chunk of client.query(copyTo(sql))) yield chunk as Buffer;
+      finished = true;
+    } finally {
+      // A COPY abandoned half-way (the download was cancelled) leaves its connection
+      // mid-protocol: it is closed rather than handed to the next query.
+      client.release(!finished);
+    }
+  }
   return {
     withConnection,
+    copyOut,
     transaction: (fn) =>
       withConnection(async (conn) => {
         await conn.exec('BEGIN');

@@ -1,5 +1,11 @@
 import type { KeyObject } from 'node:crypto';
-import { type AuditEntry, type EventFilter, LIMITS, uuid7Time } from '@auditlog/audit';
+import {
+  type AuditEntry,
+  type EventFilter,
+  type ExportFormat,
+  LIMITS,
+  uuid7Time,
+} from '@auditlog/audit';
 import {
   type AppendResult,
   appendBatch,
@@ -8,6 +14,7 @@ import {
 } from './append/append';
 import { GroupCommitter } from './append/group-commit';
 import { type Connections, connectionsOf, type Database } from './database';
+import { exportText } from './export/export-text';
 import { erasePerson } from './privacy/erase';
 import { withLeafHashes } from './query/event-row';
 import { type EventPage, type Order, queryEvents, scanEvents } from './query/query';
@@ -87,6 +94,15 @@ export class AuditStore {
   async *scan(filter: EventFilter, pageSize?: number) {
     await this.integrated();
     yield* scanEvents(this.prisma, filter, pageSize);
+  }
+
+  /**
+   * The matching events as CSV or JSON text, oldest first, in chunks. Like scan, it
+   * first waits for the tree, so every exported event carries its leaf hash.
+   */
+  async *exportText(filter: EventFilter, format: ExportFormat): AsyncGenerator<string> {
+    await this.integrated();
+    yield* exportText(connectionsOf(this.db), filter, format);
   }
 
   async get(id: string) {

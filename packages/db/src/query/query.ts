@@ -30,7 +30,13 @@ export class InvalidCursorError extends Error {
  * quadratically. The row comparison `("createdAt", seq) < (X, S)` is an index
  * condition on the (createdAt, seq) index, so page 1,000 reads what page 1 reads.
  */
-function whereSql(filter: EventFilter, position: CursorPosition | undefined, order: Order) {
+export function whereSql(
+  filter: EventFilter,
+  position: CursorPosition | undefined,
+  order: Order,
+  /** The last position included (oldest first only): how an export bounds a page. */
+  through?: CursorPosition,
+) {
   const and: Prisma.Sql[] = [];
   if (filter.actor) {
     and.push(Prisma.sql`("actorId" = ${filter.actor} OR "actorEmail" = ${filter.actor})`);
@@ -54,6 +60,11 @@ function whereSql(filter: EventFilter, position: CursorPosition | undefined, ord
       order === 'newest'
         ? Prisma.sql`("createdAt", seq) < ${at}`
         : Prisma.sql`("createdAt", seq) > ${at}`,
+    );
+  }
+  if (through) {
+    and.push(
+      Prisma.sql`("createdAt", seq) <= (${through.createdAt}::timestamptz, ${BigInt(through.seq)}::bigint)`,
     );
   }
   return and.length > 0 ? Prisma.sql`WHERE ${Prisma.join(and, ' AND ')}` : Prisma.empty;

@@ -30,15 +30,21 @@ export async function readLeafHashes(db: Queryable, from: number, to: number): P
   );
 }
 
-/** The stored hashes of the given events, wherever they lie. */
-export async function readLeafHashesOf(db: Queryable, seqs: number[]): Promise<LeafHashes> {
-  const tiles = [...new Set(seqs.map((seq) => Math.floor(seq / TILE_LEAVES)))];
-  return byTile(
-    await db.query<TileRow>(
-      'SELECT tile::float8 AS tile, hashes FROM "LeafTile" WHERE tile = ANY($1::bigint[])',
-      [tiles],
-    ),
+/**
+ * The stored hashes of the given events, wherever they lie: 32 bytes each, cut out in
+ * PostgreSQL (a tile is kept out of line, and substring() fetches only the slice), so
+ * a page of 50 events scattered over the log reads 1.6 KiB, not 50 tiles of 8 KiB.
+ */
+export async function readLeafHashesOf(db: Queryable, seqs: number[]): Promise<Map<number, Hash>> {
+  const rows = await db.query<{ seq: number; hash: Uint8Array }>(
+    `SELECT s.seq::float8 AS seq,
+            pg_catalog.substring(t.hashes, (s.seq % ${TILE_LEAVES})::int * ${HASH_BYTES} + 1, ${HASH_BYTES}) AS hash
+       FROM pg_catalog.unnest($1::bigint[]) AS s(seq)
+       JOIN "LeafTile" t ON t.tile = s.seq / ${TILE_LEAVES}
+      WHERE pg_catalog.octet_length(t.hashes) >= (s.seq % ${TILE_LEAVES} + 1) * ${HASH_BYTES}`,
+    [seqs],
   );
+  return new Map(rows.map((r) => [r.seq, Buffer.from(r.hash)]));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type AuditEntry, canonicalJson, newEventId, SALT_BYTES, uuid7Time } from '@auditlog/audit';
-import type { PrismaClient } from '../generated/prisma/client';
-import { ensurePartitions } from './partitions';
+import { Prisma, type PrismaClient } from '../generated/prisma/client';
+import { ensurePartitions, partitionName } from './partitions';
 
 /** An entry with its id fixed, ready to be numbered. */
 export interface PreparedEntry {
@@ -85,14 +85,57 @@ function storedColumns(fresh: PreparedEntry[]): StoredColumns {
 }
 
 /**
- * Writes a batch in one transaction: takes the log's lock (the LogHead row), drops ids
- * already stored, numbers the rest from the head and inserts them with one statement of
- * unnest()ed arrays. Each event gets a fresh random salt for its personal-data digest
- * (all of them cut from one random buffer: PostgreSQL's gen_random_uuid() per row costs
- * several percent of the append). Hashing happens afterwards, off this path, in the
- * integrator.
+ * Writes a batch, numbered from the log's head without gaps under its lock (the LogHead
+ * row). Each event gets a fresh random salt for its personal-data digest (all of them
+ * cut from one random buffer: PostgreSQL's gen_random_uuid() per row costs several
+ * percent of the append). Hashing happens afterwards, off this path, in the integrator.
  */
 export async function appendBatch(
+  prisma: PrismaClient,
+  entries: PreparedEntry[],
+  knownPartitions: Set<string>,
+): Promise<AppendResult[]> {
+  const simple = entries.every(
+    (e) => !e.clientId && knownPartitions.has(partitionName(e.createdAt)),
+  );
+  return simple
+    ? appendInOneStatement(prisma, entries)
+    : appendChecked(prisma, entries, knownPartitions);
+}
+
+/**
+ * The common case (ids made here, partitions in place) in one statement and one round
+ * trip: reserving the numbers (UPDATE ... RETURNING takes the lock and reads the head
+ * at once) and inserting commit together. The lock is held for the statement alone,
+ * not across round trips that wait on a busy server.
+ */
+async function appendInOneStatement(
+  prisma: PrismaClient,
+  entries: PreparedEntry[],
+): Promise<AppendResult[]> {
+  const count = BigInt(entries.length);
+  const [head] = await prisma.$queryRaw<{ first: bigint }[]>`
+    WITH reserved AS (
+      UPDATE "LogHead" SET size = size + ${count} WHERE id = 1 RETURNING size - ${count} AS first
+    ), inserted AS (
+      ${insertSql(entries, Prisma.sql`(SELECT first FROM reserved)`)}
+    )
+    SELECT first FROM reserved`;
+  if (!head) throw new Error('LogHead row is missing: the database was not migrated');
+  const first = Number(head.first);
+  return entries.map((e, i) => ({
+    id: e.id,
+    seq: first + i,
+    createdAt: e.createdAt,
+    duplicate: false,
+  }));
+}
+
+/**
+ * A batch with caller-chosen ids (some may be stored already: they are answered, not
+ * stored again) or a month with no partition yet, in one transaction holding the lock.
+ */
+async function appendChecked(
   prisma: PrismaClient,
   entries: PreparedEntry[],
   knownPartitions: Set<string>,
@@ -129,39 +172,44 @@ export async function appendBatch(
         fresh.map((e) => e.createdAt),
         knownPartitions,
       );
-      const batch = storedColumns(fresh);
-      await tx.$executeRaw`
-        INSERT INTO "AuditLog" ("id", "seq", "createdAt", "actorId", "actorEmail", "actorType",
-          "action", "outcome", "resourceType", "resourceId", "metadata", "changes", "ip",
-          "userAgent", "requestId", "writer", "piiSalt")
-        SELECT id, ${head.size}::bigint + ord - 1, "createdAt", "actorId", "actorEmail",
-          "actorType"::"ActorType", action, outcome::"Outcome", "resourceType", "resourceId",
-          metadata, changes, ip, "userAgent", "requestId", writer,
-          substring(${batch.salts}::bytea FROM (ord::int - 1) * ${SALT_BYTES} + 1 FOR ${SALT_BYTES})
-        FROM unnest(
-          ${batch.ids}::uuid[],
-          ${fresh.map((e) => e.createdAt)}::timestamptz[],
-          ${batch.actorId}::text[],
-          ${batch.actorEmail}::text[],
-          ${batch.actorType}::text[],
-          ${batch.action}::text[],
-          ${batch.outcome}::text[],
-          ${batch.resourceType}::text[],
-          ${batch.resourceId}::text[],
-          ${batch.metadata}::text[],
-          ${batch.changes}::text[],
-          ${batch.ip}::text[],
-          ${batch.userAgent}::text[],
-          ${batch.requestId}::text[],
-          ${batch.writer}::text[]
-        ) WITH ORDINALITY AS r(id, "createdAt", "actorId", "actorEmail", "actorType", action,
-          outcome, "resourceType", "resourceId", metadata, changes, ip, "userAgent",
-          "requestId", writer, ord)`;
+      await tx.$executeRaw(insertSql(fresh, Prisma.sql`${head.size}::bigint`));
       await tx.$executeRaw`UPDATE "LogHead" SET size = ${BigInt(size)} WHERE id = 1`;
       return results;
     },
     { maxWait: 10_000, timeout: 60_000 },
   );
+}
+
+/** The INSERT of `fresh`, numbered from `firstSeq`, as one statement of unnest()ed arrays. */
+function insertSql(fresh: PreparedEntry[], firstSeq: Prisma.Sql): Prisma.Sql {
+  const batch = storedColumns(fresh);
+  return Prisma.sql`
+    INSERT INTO "AuditLog" ("id", "seq", "createdAt", "actorId", "actorEmail", "actorType",
+      "action", "outcome", "resourceType", "resourceId", "metadata", "changes", "ip",
+      "userAgent", "requestId", "writer", "piiSalt")
+    SELECT id, ${firstSeq} + ord - 1, "createdAt", "actorId", "actorEmail",
+      "actorType"::"ActorType", action, outcome::"Outcome", "resourceType", "resourceId",
+      metadata, changes, ip, "userAgent", "requestId", writer,
+      substring(${batch.salts}::bytea FROM (ord::int - 1) * ${SALT_BYTES} + 1 FOR ${SALT_BYTES})
+    FROM unnest(
+      ${batch.ids}::uuid[],
+      ${fresh.map((e) => e.createdAt)}::timestamptz[],
+      ${batch.actorId}::text[],
+      ${batch.actorEmail}::text[],
+      ${batch.actorType}::text[],
+      ${batch.action}::text[],
+      ${batch.outcome}::text[],
+      ${batch.resourceType}::text[],
+      ${batch.resourceId}::text[],
+      ${batch.metadata}::text[],
+      ${batch.changes}::text[],
+      ${batch.ip}::text[],
+      ${batch.userAgent}::text[],
+      ${batch.requestId}::text[],
+      ${batch.writer}::text[]
+    ) WITH ORDINALITY AS r(id, "createdAt", "actorId", "actorEmail", "actorType", action,
+      outcome, "resourceType", "resourceId", metadata, changes, ip, "userAgent",
+      "requestId", writer, ord)`;
 }
 
 async function findStored(

@@ -38,13 +38,11 @@ const JSON_SELECT = `id, seq, ${iso('"createdAt"')} AS "createdAt", "actorId", "
   pg_catalog.encode("piiSalt", 'base64') AS "piiSalt", ${iso('"erasedAt"')} AS "erasedAt"`;
 
 /**
- * One page of an export as a COPY statement: the events matching `where`, oldest first.
- * The page's rows are read once and each leaf tile they need is read once and held
- * whole (|| copies it out of line storage), rather than fetched again for every event.
- * JSON comes one object per line; the quote and delimiter are control characters that
- * JSON text never holds unescaped, so COPY writes each line as it is.
+ * The rows of one page of an export: the events matching `where`, oldest first. The
+ * page's rows are read once, and each leaf tile they need is read once and held whole
+ * (|| copies it out of line storage), rather than fetched again for every event.
  */
-export function exportCopySql(format: 'csv' | 'json', where: string, header: boolean): string {
+export function exportRowsSql(format: 'csv' | 'json', where: string): string {
   const rows = `WITH page AS MATERIALIZED (
       SELECT * FROM "AuditLog" ${where} ORDER BY "createdAt", seq
     ), tiles AS MATERIALIZED (
@@ -53,10 +51,19 @@ export function exportCopySql(format: 'csv' | 'json', where: string, header: boo
     )
     SELECT ${format === 'csv' ? CSV_SELECT : JSON_SELECT}
     FROM page LEFT JOIN tiles t ON t.tile = seq / 256 ORDER BY "createdAt", seq`;
+  return format === 'csv' ? rows : `SELECT pg_catalog.row_to_json(e)::text FROM (${rows}) e`;
+}
+
+/**
+ * One page of an export as a COPY statement. JSON comes one object per line: the quote
+ * and delimiter are control characters that JSON text never holds unescaped, so COPY
+ * writes each line as it is.
+ */
+export function exportCopySql(format: 'csv' | 'json', where: string, header: boolean): string {
+  const rows = exportRowsSql(format, where);
   return format === 'csv'
     ? `COPY (${rows}) TO STDOUT WITH (FORMAT csv, HEADER ${header})`
-    : `COPY (SELECT pg_catalog.row_to_json(e)::text FROM (${rows}) e)
-        TO STDOUT WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')`;
+    : `COPY (${rows}) TO STDOUT WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')`;
 }
 
 /**

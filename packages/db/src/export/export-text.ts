@@ -8,6 +8,7 @@ import {
 } from '@auditlog/audit';
 import pg from 'pg';
 import type { Connections } from '../database';
+import { Prisma } from '../generated/prisma/client';
 import { scanEvents, whereSql } from '../query/query';
 import { exportCopySql, inlineValues } from './export-sql';
 
@@ -39,9 +40,9 @@ export async function* exportText(
   // newline ending a chunk is held back until more text shows it was not the last.
   let held = false;
   for (let page = 0; ; page++) {
-    const [end] = await prisma.$queryRaw<{ createdAt: Date; seq: bigint }[]>`
-      SELECT "createdAt", seq FROM "AuditLog" ${whereSql(filter, after, 'oldest')}
-      ORDER BY "createdAt", seq OFFSET ${pageRows - 1} LIMIT 1`;
+    const [end] = await prisma.$queryRaw<{ createdAt: Date; seq: bigint }[]>(
+      pageEndSql(filter, after, pageRows),
+    );
     const through = end && { createdAt: end.createdAt, seq: Number(end.seq) };
     const where = inlineValues(whereSql(filter, after, 'oldest', through), pg.escapeLiteral);
     for await (const chunk of copyOut(exportCopySql(format, where, page === 0))) {
@@ -58,6 +59,16 @@ export async function* exportText(
     after = through;
   }
   if (format === 'json') yield held ? '\n]\n' : ']\n';
+}
+
+/** Where a page of `pageRows` events after `after` ends: read from the index alone. */
+export function pageEndSql(
+  filter: EventFilter,
+  after: CursorPosition | undefined,
+  pageRows: number,
+): Prisma.Sql {
+  return Prisma.sql`SELECT "createdAt", seq FROM "AuditLog" ${whereSql(filter, after, 'oldest')}
+    ORDER BY "createdAt", seq OFFSET ${pageRows - 1} LIMIT 1`;
 }
 
 async function* writeEvents(

@@ -4,7 +4,7 @@ import { prismaQueryable } from '../raw-sql';
 import { readLeafHashesOf } from '../tree/leaf-tiles';
 
 /** A stored row as the API and exports present it, with its leaf hash once integrated. */
-function toAuditEvent(row: AuditLog, hash: Buffer | undefined): AuditEvent {
+export function toAuditEvent(row: AuditLog, hash: Buffer | undefined): AuditEvent {
   // While the personal data exists its digest is derived from it, as the leaf was.
   const digest = row.piiSalt
     ? piiDigest(row.piiSalt, {

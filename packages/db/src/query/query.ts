@@ -7,7 +7,7 @@ import {
   encodeCursor,
 } from '@auditlog/audit';
 import { type AuditLog, Prisma, type PrismaClient } from '../generated/prisma/client';
-import { withLeafHashes } from './event-row';
+import { toAuditEvent } from './event-row';
 
 export type Order = 'newest' | 'oldest';
 
@@ -78,7 +78,11 @@ function likeLiteral(text: string): string {
   return text.replace(/[\\%_]/g, '\\$&');
 }
 
-/** The SQL of one page, for queryEvents and for tests that EXPLAIN it. */
+/**
+ * The SQL of one page, for queryEvents and for tests that EXPLAIN it: the events, each
+ * with its leaf hash (32 bytes cut from its tile, once the tree has taken it in), in one
+ * round trip.
+ */
 export function eventPageSql(
   filter: EventFilter,
   options: { cursor?: string; limit: number; order?: Order },
@@ -90,8 +94,12 @@ export function eventPageSql(
     if (!position) throw new InvalidCursorError();
   }
   const direction = Prisma.raw(order === 'newest' ? 'DESC' : 'ASC');
-  return Prisma.sql`SELECT * FROM "AuditLog" ${whereSql(filter, position, order)}
-    ORDER BY "createdAt" ${direction}, seq ${direction} LIMIT ${options.limit + 1}`;
+  return Prisma.sql`SELECT p.*, CASE WHEN octet_length(t.hashes) >= (p.seq % 256 + 1) * 32
+      THEN substring(t.hashes, (p.seq % 256)::int * 32 + 1, 32) END AS "leafHash"
+    FROM (SELECT * FROM "AuditLog" ${whereSql(filter, position, order)}
+      ORDER BY "createdAt" ${direction}, seq ${direction} LIMIT ${options.limit + 1}) p
+    LEFT JOIN "LeafTile" t ON t.tile = p.seq / 256
+    ORDER BY p."createdAt" ${direction}, p.seq ${direction}`;
 }
 
 /**
@@ -103,9 +111,13 @@ export async function queryEvents(
   filter: EventFilter,
   options: { cursor?: string; limit: number; order?: Order },
 ): Promise<EventPage> {
-  const rows = await prisma.$queryRaw<AuditLog[]>(eventPageSql(filter, options));
+  const rows = await prisma.$queryRaw<(AuditLog & { leafHash: Uint8Array | null })[]>(
+    eventPageSql(filter, options),
+  );
   const more = rows.length > options.limit;
-  const events = await withLeafHashes(prisma, rows.slice(0, options.limit));
+  const events = rows
+    .slice(0, options.limit)
+    .map((row) => toAuditEvent(row, row.leafHash ? Buffer.from(row.leafHash) : undefined));
   const last = events.at(-1);
   return {
     events,

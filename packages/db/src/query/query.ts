@@ -28,7 +28,8 @@ export class InvalidCursorError extends Error {
  * condition as `createdAt < X OR (createdAt = X AND seq < S)`, which PostgreSQL never
  * uses as an index condition: each page re-read every earlier row, so an export grew
  * quadratically. The row comparison `("createdAt", seq) < (X, S)` is an index
- * condition on the (createdAt, seq) index, so page 1,000 reads what page 1 reads.
+ * condition on the (createdAt, seq) index, so page 1,000 reads what page 1 reads; the
+ * plain `"createdAt" <= X` beside it is one on the other indexes, which end in createdAt.
  */
 export function whereSql(
   filter: EventFilter,
@@ -37,10 +38,28 @@ export function whereSql(
   /** The last position included (oldest first only): how an export bounds a page. */
   through?: CursorPosition,
 ) {
-  const and: Prisma.Sql[] = [];
+  const and = conditions(filter, position, order);
   if (filter.actor) {
     and.push(Prisma.sql`("actorId" = ${filter.actor} OR "actorEmail" = ${filter.actor})`);
   }
+  if (through) {
+    and.push(
+      Prisma.sql`("createdAt", seq) <= (${through.createdAt}::timestamptz, ${BigInt(through.seq)}::bigint)`,
+    );
+  }
+  return where(and);
+}
+
+const where = (and: Prisma.Sql[]) =>
+  and.length > 0 ? Prisma.sql`WHERE ${Prisma.join(and, ' AND ')}` : Prisma.empty;
+
+/** Every condition of the filter but the actor, and the keyset position. */
+function conditions(
+  filter: EventFilter,
+  position: CursorPosition | undefined,
+  order: Order,
+): Prisma.Sql[] {
+  const and: Prisma.Sql[] = [];
   if (filter.action) {
     const action = actionFilter(filter.action);
     and.push(
@@ -58,16 +77,11 @@ export function whereSql(
     const at = Prisma.sql`(${position.createdAt}::timestamptz, ${BigInt(position.seq)}::bigint)`;
     and.push(
       order === 'newest'
-        ? Prisma.sql`("createdAt", seq) < ${at}`
-        : Prisma.sql`("createdAt", seq) > ${at}`,
+        ? Prisma.sql`("createdAt", seq) < ${at} AND "createdAt" <= ${position.createdAt}::timestamptz`
+        : Prisma.sql`("createdAt", seq) > ${at} AND "createdAt" >= ${position.createdAt}::timestamptz`,
     );
   }
-  if (through) {
-    and.push(
-      Prisma.sql`("createdAt", seq) <= (${through.createdAt}::timestamptz, ${BigInt(through.seq)}::bigint)`,
-    );
-  }
-  return and.length > 0 ? Prisma.sql`WHERE ${Prisma.join(and, ' AND ')}` : Prisma.empty;
+  return and;
 }
 
 /**
@@ -81,7 +95,8 @@ function likeLiteral(text: string): string {
 /**
  * The SQL of one page, for queryEvents and for tests that EXPLAIN it: the events, each
  * with its leaf hash (32 bytes cut from its tile, once the tree has taken it in), in one
- * round trip.
+ * round trip. LATERAL keeps the tiles to one index look-up per event; a plain join let
+ * the planner hash all of LeafTile (3,900 rows at 1,000,000 events) for a page of 50.
  */
 export function eventPageSql(
   filter: EventFilter,
@@ -94,11 +109,27 @@ export function eventPageSql(
     if (!position) throw new InvalidCursorError();
   }
   const direction = Prisma.raw(order === 'newest' ? 'DESC' : 'ASC');
+  const sort = Prisma.sql`ORDER BY "createdAt" ${direction}, seq ${direction} LIMIT ${options.limit + 1}`;
+  let page = Prisma.sql`SELECT * FROM "AuditLog" ${whereSql(filter, position, order)} ${sort}`;
+  if (filter.actor) {
+    // An actor is an id or an email: each has its index, ordered by time. Two ordered
+    // reads of a page each, merged, rather than every event of the actor read and
+    // sorted (12 ms for an actor with 200 events at 1,000,000; more, the busier).
+    const rest = conditions(filter, position, order);
+    const byId = where([...rest, Prisma.sql`"actorId" = ${filter.actor}`]);
+    const byEmail = where([
+      ...rest,
+      Prisma.sql`"actorEmail" = ${filter.actor} AND "actorId" <> ${filter.actor}`,
+    ]);
+    page = Prisma.sql`SELECT * FROM (
+        (SELECT * FROM "AuditLog" ${byId} ${sort})
+        UNION ALL (SELECT * FROM "AuditLog" ${byEmail} ${sort})
+      ) a ${sort}`;
+  }
   return Prisma.sql`SELECT p.*, CASE WHEN octet_length(t.hashes) >= (p.seq % 256 + 1) * 32
       THEN substring(t.hashes, (p.seq % 256)::int * 32 + 1, 32) END AS "leafHash"
-    FROM (SELECT * FROM "AuditLog" ${whereSql(filter, position, order)}
-      ORDER BY "createdAt" ${direction}, seq ${direction} LIMIT ${options.limit + 1}) p
-    LEFT JOIN "LeafTile" t ON t.tile = p.seq / 256
+    FROM (${page}) p
+    LEFT JOIN LATERAL (SELECT hashes FROM "LeafTile" WHERE tile = p.seq / 256 LIMIT 1) t ON true
     ORDER BY p."createdAt" ${direction}, p.seq ${direction}`;
 }
 

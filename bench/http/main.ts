@@ -5,7 +5,7 @@
  * Then EXPLAIN (ANALYZE, BUFFERS) of every query the dashboard sends, with the index each
  * uses, and the query and export figures on the embedded PGlite database.
  *
- *   pnpm build && pnpm --filter @auditlog/bench bench:http [--size large] [--skip-pglite]
+ *   pnpm build && pnpm --filter @auditlog/bench bench:http [--size large] [--skip-pglite] [--reuse]
  *
  * PostgreSQL at BENCH_DATABASE_URL's server (default postgresql://postgres@127.0.0.1:5432);
  * the database `auditlog_bench` is dropped and made again.
@@ -36,6 +36,8 @@ const { values: args } = parseArgs({
   options: {
     size: { type: 'string', default: 'default' },
     'skip-pglite': { type: 'boolean', default: false },
+    /** Measure on the log a previous run loaded, when it holds exactly this many events. */
+    reuse: { type: 'boolean', default: false },
   },
 });
 const EVENTS = args.size === 'large' ? 10_000_000 : Number(process.env.BENCH_EVENTS ?? 1_000_000);
@@ -137,9 +139,17 @@ const row = (...cells: string[]) => table.push(cells);
 
 async function benchPostgres() {
   log(`PostgreSQL: ${fmt(EVENTS)} events over 90 days`);
-  const url = await freshPostgres();
+  const url = args.reuse ? `${SERVER}/auditlog_bench` : await freshPostgres();
   const db = await openDatabase({ url });
-  await prepare(db, EVENTS);
+  if (args.reuse) {
+    const [log] = await testSql<{ size: string }>(db, 'SELECT size::text FROM "LogHead"');
+    const [tree] = await testSql<{ size: string }>(db, 'SELECT size::text FROM "TreeHead"');
+    if (Number(log?.size) !== EVENTS || tree?.size !== log?.size) {
+      throw new Error(`--reuse: auditlog_bench holds ${log?.size} events, not ${EVENTS}`);
+    }
+  } else {
+    await prepare(db, EVENTS);
+  }
   const server = await startServer({
     DATABASE_URL: url,
     DATA_DIR: await mkdtemp(join(tmpdir(), 'bench-http-')),

@@ -48,8 +48,10 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+// Start-up (PGlite on disk, migrations, the first admin) takes seconds alone and far
+// longer while CI runs every package's tests at once: up to a minute is allowed.
 async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
-  for (let i = 0; i < 200 && child.exitCode === null; i++) {
+  for (let i = 0; i < 600 && child.exitCode === null; i++) {
     const ok = await fetch(url).then(
       (r) => r.ok,
       () => false,
@@ -161,7 +163,7 @@ describe('the server process', () => {
       await store.close();
       await db.close();
     }
-  }, 60_000);
+  }, 120_000);
 
   it('starts on a damaged log, keeps accepting events and reports the tree stalled', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'audit-damaged-'));
@@ -203,7 +205,7 @@ describe('the server process', () => {
       await store.close();
       await reopened.close();
     }
-  }, 60_000);
+  }, 120_000);
 
   it('runs WORKERS processes on PostgreSQL that act as one server, and stop together', async () => {
     const database = await createTestDatabase('postgres');
@@ -259,7 +261,7 @@ describe('the server process', () => {
     } finally {
       await database.drop();
     }
-  }, 60_000);
+  }, 120_000);
 });
 
 /** The server processes a primary started (Linux: read from /proc). */

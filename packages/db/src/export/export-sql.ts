@@ -1,5 +1,6 @@
 import type { Prisma } from '../generated/prisma/client';
 import { PII_DIGEST_SQL } from '../tree/leaf-rows';
+import { leafHashSql, TILE_LEAVES } from '../tree/leaf-tiles';
 
 /**
  * What an export's COPY selects: each event as packages/audit's eventsToCsv and
@@ -11,8 +12,7 @@ const iso = (column: string) =>
   `pg_catalog.to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 // The leaf hash, from the event's tile (t) once the tree has taken it in.
-const HASH = `CASE WHEN pg_catalog.octet_length(t.hashes) >= (seq % 256 + 1) * 32
-  THEN pg_catalog.encode(pg_catalog.substring(t.hashes, (seq % 256)::int * 32 + 1, 32), 'base64') END`;
+const HASH = `pg_catalog.encode(${leafHashSql('t.hashes', 'seq')}, 'base64')`;
 
 // A spreadsheet runs a cell starting with = + - @ tab or CR as a formula, and audit data
 // carries attacker-chosen text: such a cell is defused with a leading quote (OWASP).
@@ -47,10 +47,10 @@ export function exportRowsSql(format: 'csv' | 'json', where: string): string {
       SELECT * FROM "AuditLog" ${where} ORDER BY "createdAt", seq
     ), tiles AS MATERIALIZED (
       SELECT tile, hashes || ''::bytea AS hashes FROM "LeafTile"
-      WHERE tile IN (SELECT DISTINCT seq / 256 FROM page)
+      WHERE tile IN (SELECT DISTINCT seq / ${TILE_LEAVES} FROM page)
     )
     SELECT ${format === 'csv' ? CSV_SELECT : JSON_SELECT}
-    FROM page LEFT JOIN tiles t ON t.tile = seq / 256 ORDER BY "createdAt", seq`;
+    FROM page LEFT JOIN tiles t ON t.tile = seq / ${TILE_LEAVES} ORDER BY "createdAt", seq`;
   return format === 'csv' ? rows : `SELECT pg_catalog.row_to_json(e)::text FROM (${rows}) e`;
 }
 

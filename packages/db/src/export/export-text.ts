@@ -28,11 +28,11 @@ export async function* exportText(
   format: ExportFormat,
   pageRows = PAGE_ROWS,
 ): AsyncGenerator<string> {
-  if (!raw.copyOut) {
+  const { copyOut } = raw;
+  if (!copyOut) {
     yield* writeEvents(prisma, filter, format);
     return;
   }
-  const copyOut = raw.copyOut.bind(raw);
   const decoder = new StringDecoder('utf8');
   if (format === 'json') yield '[\n';
   let after: CursorPosition | undefined;

@@ -7,6 +7,7 @@ import {
   encodeCursor,
 } from '@auditlog/audit';
 import { type AuditLog, Prisma, type PrismaClient } from '../generated/prisma/client';
+import { leafHashSql, TILE_LEAVES } from '../tree/leaf-tiles';
 import { toAuditEvent } from './event-row';
 
 export type Order = 'newest' | 'oldest';
@@ -126,10 +127,11 @@ export function eventPageSql(
         UNION ALL (SELECT * FROM "AuditLog" ${byEmail} ${sort})
       ) a ${sort}`;
   }
-  return Prisma.sql`SELECT p.*, CASE WHEN octet_length(t.hashes) >= (p.seq % 256 + 1) * 32
-      THEN substring(t.hashes, (p.seq % 256)::int * 32 + 1, 32) END AS "leafHash"
+  return Prisma.sql`SELECT p.*, ${Prisma.raw(leafHashSql('t.hashes', 'p.seq'))} AS "leafHash"
     FROM (${page}) p
-    LEFT JOIN LATERAL (SELECT hashes FROM "LeafTile" WHERE tile = p.seq / 256 LIMIT 1) t ON true
+    LEFT JOIN LATERAL (
+      SELECT hashes FROM "LeafTile" WHERE tile = p.seq / ${Prisma.raw(String(TILE_LEAVES))} LIMIT 1
+    ) t ON true
     ORDER BY p."createdAt" ${direction}, p.seq ${direction}`;
 }
 

@@ -2,7 +2,17 @@ import { HASH_BYTES, type Hash } from '@auditlog/audit';
 import type { Queryable, RawConnection } from '../raw-sql';
 
 /** Leaf hashes are stored 256 to a row (LeafTile), the last tile growing. */
-const TILE_LEAVES = 256;
+export const TILE_LEAVES = 256;
+
+/**
+ * SQL for the stored leaf hash of event `seq` from its tile's `hashes` (the tile is row
+ * `seq / TILE_LEAVES`): NULL until the tree holds the event. substring() fetches only
+ * the 32 bytes it cuts from a tile kept out of line.
+ */
+export function leafHashSql(hashes: string, seq: string): string {
+  return `CASE WHEN pg_catalog.octet_length(${hashes}) >= (${seq} % ${TILE_LEAVES} + 1) * ${HASH_BYTES}
+    THEN pg_catalog.substring(${hashes}, (${seq} % ${TILE_LEAVES})::int * ${HASH_BYTES} + 1, ${HASH_BYTES}) END`;
+}
 
 /** Stored leaf hashes, by the tile that holds them. */
 export class LeafHashes {
@@ -36,15 +46,13 @@ export async function readLeafHashes(db: Queryable, from: number, to: number): P
  * a page of 50 events scattered over the log reads 1.6 KiB, not 50 tiles of 8 KiB.
  */
 export async function readLeafHashesOf(db: Queryable, seqs: number[]): Promise<Map<number, Hash>> {
-  const rows = await db.query<{ seq: number; hash: Uint8Array }>(
-    `SELECT s.seq::float8 AS seq,
-            pg_catalog.substring(t.hashes, (s.seq % ${TILE_LEAVES})::int * ${HASH_BYTES} + 1, ${HASH_BYTES}) AS hash
+  const rows = await db.query<{ seq: number; hash: Uint8Array | null }>(
+    `SELECT s.seq::float8 AS seq, ${leafHashSql('t.hashes', 's.seq')} AS hash
        FROM pg_catalog.unnest($1::bigint[]) AS s(seq)
-       JOIN "LeafTile" t ON t.tile = s.seq / ${TILE_LEAVES}
-      WHERE pg_catalog.octet_length(t.hashes) >= (s.seq % ${TILE_LEAVES} + 1) * ${HASH_BYTES}`,
+       JOIN "LeafTile" t ON t.tile = s.seq / ${TILE_LEAVES}`,
     [seqs],
   );
-  return new Map(rows.map((r) => [r.seq, Buffer.from(r.hash)]));
+  return new Map(rows.flatMap((r) => (r.hash ? [[r.seq, Buffer.from(r.hash)] as const] : [])));
 }
 
 /**

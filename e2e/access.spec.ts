@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { ADMIN, signIn } from './accounts';
+import { ADMIN, signIn, signOut } from './accounts';
 
 const AUDITOR = {
   email: 'otto@example.com',
@@ -41,7 +41,7 @@ test('an admin adds an auditor and an API key; the auditor cannot open the API-k
   await page.reload();
   await expect(page.getByRole('cell', { name: 'never' })).toHaveCount(0);
 
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signOut(page);
   await signIn(page, AUDITOR);
   await expect(page.getByRole('banner')).toContainText('auditor');
   await expect(page.getByRole('link', { name: 'API keys' })).toHaveCount(0);
@@ -124,7 +124,7 @@ test('an admin sees an account paused by failed sign-ins and unlocks it', async 
   await row.getByRole('button', { name: 'Unlock' }).click();
   await expect(row).not.toContainText('Sign-in paused');
 
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signOut(page);
   await signIn(page, paula);
   await expect(page.getByRole('banner')).toContainText('auditor');
 });
@@ -138,7 +138,7 @@ test('an admin disables a person with their API keys; a person changes their own
     data: { ...quinn, name: 'Quinn', role: 'admin' },
   });
   expect(created.status()).toBe(200);
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signOut(page);
   await signIn(page, quinn);
   const key = await page.request.post('/trpc/apiKeys.create', {
     data: { name: 'quinn job', scopes: ['log:read'] },
@@ -154,7 +154,7 @@ test('an admin disables a person with their API keys; a person changes their own
   await form.getByLabel('Current password').fill(quinn.password);
   await form.getByRole('button', { name: 'Change password' }).click();
   await expect(page.getByRole('status')).toHaveText(/Password changed/);
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signOut(page);
 
   await signIn(page, ADMIN);
   await page.getByRole('link', { name: 'Users' }).click();

@@ -15,3 +15,9 @@ export async function signIn(page: Page, account: { email: string; password: str
   await form.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
 }
+
+/** Signs out and waits for the sign-in form: a navigation before then would abort the sign-out. */
+export async function signOut(page: Page) {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByRole('form', { name: 'Sign in' })).toBeVisible();
+}

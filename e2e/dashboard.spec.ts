@@ -5,9 +5,10 @@ import { ADMIN, signIn } from './accounts';
 const DAY = 86_400_000;
 const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-const rows = (page: Page) => page.locator('table.events tbody tr');
+// Event rows (focusable), not the placeholders shown while a page loads.
+const rows = (page: Page) => page.locator('table.events tbody tr[tabindex]');
 const column = (page: Page, index: number) =>
-  page.locator(`table.events tbody tr td:nth-child(${index})`);
+  page.locator(`table.events tbody tr[tabindex] td:nth-child(${index})`);
 
 test.beforeEach(async ({ page }) => {
   await signIn(page, ADMIN);
@@ -123,4 +124,32 @@ test('an auditor verifies the whole log and sees an event’s proof checked in t
   await expect(page.getByTestId('proof-badge')).toHaveText(
     /✓ Proven: included in the signed checkpoint of [\d,]+ events/,
   );
+});
+
+test('on a slow link, nothing says "no events" or "never" before the answer arrives', async ({
+  page,
+}) => {
+  let delayMs = 1500;
+  await page.route('**/trpc/**', async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    await route.fallback();
+  });
+  await page.goto('/');
+  const integrity = page.getByRole('region', { name: 'Integrity' });
+  await expect(page.getByRole('status').filter({ hasText: 'Loading…' })).toBeVisible();
+  await expect(integrity).toContainText('Loading the latest checkpoint…');
+  await expect(integrity).toContainText('Looking up the last verification…');
+  await expect(page.getByText('No events')).toHaveCount(0);
+  await expect(page.getByText(/Never verified|No checkpoint signed yet/)).toHaveCount(0);
+  await expect(rows(page)).toHaveCount(50);
+  await expect(integrity).toContainText(/Signed checkpoint: 3,\d{3} events/);
+
+  // A new filter: the old rows stay, dimmed and labelled, until the new ones arrive.
+  delayMs = 2500;
+  await applyFilters(page, { Action: 'auth.*' });
+  await expect(page.getByText('Updating: these rows are from the previous filter…')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Older →' })).toBeDisabled();
+  await expect(page.getByText('Updating: these rows')).toBeHidden();
+  for (const action of await column(page, 3).allTextContents()) expect(action).toMatch(/^auth\./);
+  await expect(page.getByRole('button', { name: 'Older →' })).toBeEnabled();
 });

@@ -1,3 +1,6 @@
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import type { AppRouter } from '@auditlog/api';
 import { verifyCheckpointSignature } from '@auditlog/audit';
@@ -155,5 +158,38 @@ describe.each(TEST_DRIVERS)('the HTTP server on %s', (driver) => {
     await moveHead(-1);
     await store.integrated();
     expect(await health()).toBe('ok');
+  });
+});
+
+describe('the dashboard files', () => {
+  let db: TestDatabase;
+  let store: AuditStore;
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    const webDist = await mkdtemp(join(tmpdir(), 'web-dist-'));
+    await mkdir(join(webDist, 'assets'));
+    await writeFile(join(webDist, 'index.html'), '<!doctype html><title>Audit log</title>');
+    await writeFile(join(webDist, 'assets', 'index-new.js'), 'console.log(1)');
+    db = await createTestDatabase('pglite');
+    const test = testServices(db);
+    store = test.store;
+    app = await buildApp({ services: test.services, webDist });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await store?.close();
+    await db?.drop();
+  });
+
+  it('answers a page route with the app, and a missing asset with 404 rather than the page', async () => {
+    const page = await app.inject({ url: '/users?role=admin' });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('<title>Audit log</title>');
+    expect((await app.inject({ url: '/assets/index-new.js' })).statusCode).toBe(200);
+    // An open tab from before a rebuild asks for the old build's files.
+    const stale = await app.inject({ url: '/assets/index-old.js' });
+    expect(stale.statusCode).toBe(404);
+    expect(stale.body).not.toContain('<title>');
+    expect((await app.inject({ url: '/favicon.png' })).statusCode).toBe(404);
   });
 });

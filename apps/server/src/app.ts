@@ -168,9 +168,12 @@ export async function buildApp({
 
   if (webDist && existsSync(webDist)) {
     await app.register(fastifyStatic, { root: webDist, wildcard: false });
-    // The dashboard routes on the client: unknown GET paths get its page.
+    // The dashboard routes on the client: unknown page paths get its page. A missing file
+    // (an asset of an older build, say) is a 404: index.html in its place blanks the page.
     app.setNotFoundHandler((request, reply) => {
-      if (request.method === 'GET' && !request.url.startsWith('/trpc')) {
+      const path = request.url.split('?', 1)[0] ?? '';
+      const isPage = !path.startsWith('/trpc') && !path.startsWith('/assets/') && !/\.\w+$/.test(path);
+      if (request.method === 'GET' && isPage) {
         return reply.sendFile('index.html');
       }
       return sendNotFound(request, reply);

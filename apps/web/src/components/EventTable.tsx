@@ -1,6 +1,7 @@
 import type { AuditEvent } from '@auditlog/audit';
 import { type ColumnDef, tableFeatures, useTable } from '@tanstack/react-table';
 import { formatResource, formatTime } from './format';
+import { LoadingRows } from './LoadingRows';
 
 const features = tableFeatures({});
 const NO_EVENTS: AuditEvent[] = [];
@@ -50,11 +51,17 @@ const columns: ColumnDef<typeof features, AuditEvent>[] = [
 
 interface Props {
   events: AuditEvent[] | undefined;
+  /**
+   * `loading`: no answer yet; `updating`: the rows shown are an earlier filter's, kept on
+   * screen (dimmed) while this one loads; `failed`: the page says why, above.
+   */
+  status: 'loading' | 'updating' | 'failed' | 'ready';
   selectedId: string | undefined;
   onSelect(id: string): void;
 }
 
-export function EventTable({ events, selectedId, onSelect }: Props) {
+export function EventTable({ events, status, selectedId, onSelect }: Props) {
+  const stale = status === 'updating';
   const table = useTable({
     features,
     columns,
@@ -63,7 +70,17 @@ export function EventTable({ events, selectedId, onSelect }: Props) {
   });
 
   return (
-    <table className="events">
+    <table className="events log">
+      <caption className={stale ? 'table-state' : 'visually-hidden'} role="status">
+        {stale ? 'Updating: these rows are from the previous filter…' : ''}
+      </caption>
+      <colgroup>
+        <col className="col-time" />
+        <col />
+        <col />
+        <col />
+        <col className="col-ip" />
+      </colgroup>
       <thead>
         {table.getHeaderGroups().map((group) => (
           <tr key={group.id}>
@@ -75,7 +92,8 @@ export function EventTable({ events, selectedId, onSelect }: Props) {
           </tr>
         ))}
       </thead>
-      <tbody>
+      <tbody className={stale ? 'stale' : undefined}>
+        {status === 'loading' && <LoadingRows columns={columns.length} />}
         {table.getRowModel().rows.map((row) => (
           <tr
             key={row.id}
@@ -87,13 +105,14 @@ export function EventTable({ events, selectedId, onSelect }: Props) {
             tabIndex={0}
           >
             {row.getAllCells().map((cell) => (
-              <td key={cell.id}>
+              // A cell cut short by its column shows its whole value on hover.
+              <td key={cell.id} title={cellText(cell.getValue())}>
                 <table.FlexRender cell={cell} />
               </td>
             ))}
           </tr>
         ))}
-        {events?.length === 0 && (
+        {status === 'ready' && events?.length === 0 && (
           <tr>
             <td colSpan={columns.length} className="empty">
               No events match these filters.
@@ -104,3 +123,5 @@ export function EventTable({ events, selectedId, onSelect }: Props) {
     </table>
   );
 }
+
+const cellText = (value: unknown) => (typeof value === 'string' && value ? value : undefined);

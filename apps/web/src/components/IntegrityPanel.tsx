@@ -32,16 +32,27 @@ export function IntegrityPanel() {
 
   const cp = checkpoint.data?.checkpoint;
   const stalled = checkpoint.data?.tree.failure;
+  const awaiting = cp && checkpoint.data ? checkpoint.data.tree.logSize - cp.treeSize : 0;
   const last = lastVerified.data?.events[0];
   return (
     <section className="integrity" aria-label="Integrity">
       <div>
         <h2>Integrity</h2>
-        {cp ? (
+        {checkpoint.isPending ? (
+          <p role="status" className="muted">
+            Loading the latest checkpoint…
+          </p>
+        ) : checkpoint.isError ? (
+          <p role="alert" className="error">
+            The checkpoint could not be loaded: {checkpoint.error.message}
+          </p>
+        ) : cp ? (
           <p>
             Signed checkpoint: <strong>{cp.treeSize.toLocaleString()} events</strong>, root{' '}
             <code title={cp.rootHash}>{cp.rootHash.slice(0, 12)}…</code>, {formatTime(cp.issuedAt)},
             key <code>{cp.keyId}</code>
+            {awaiting > 0 &&
+              `. ${awaiting.toLocaleString()} newer event${awaiting === 1 ? ' is' : 's are'} stored and will be covered by the next checkpoint.`}
           </p>
         ) : (
           <p>No checkpoint signed yet.</p>
@@ -53,9 +64,13 @@ export function IntegrityPanel() {
           </p>
         )}
         <p className="muted">
-          {last
-            ? `Last verified ${formatTime(last.createdAt)}: ${last.outcome === 'success' ? 'intact' : 'problem found'} (${Number(last.metadata?.checked ?? 0).toLocaleString()} events)`
-            : 'Never verified.'}
+          {lastVerified.isPending
+            ? 'Looking up the last verification…'
+            : lastVerified.isError
+              ? 'The last verification could not be looked up.'
+              : last
+                ? `Last verified ${formatTime(last.createdAt)}: ${last.outcome === 'success' ? 'intact' : 'problem found'} (every stored event, ${Number(last.metadata?.checked ?? 0).toLocaleString()}, checked against its hash and the checkpoints)`
+                : 'Never verified.'}
         </p>
       </div>
       <div className="integrity-actions">

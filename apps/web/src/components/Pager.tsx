@@ -1,6 +1,7 @@
 interface Props {
   pageNumber: number;
-  shown: number;
+  /** Rows on this page; undefined while it loads. */
+  shown: number | undefined;
   pageSize: number;
   onNewer?: () => void;
   onOlder?: () => void;
@@ -14,7 +15,11 @@ export function Pager({ pageNumber, shown, pageSize, onNewer, onOlder }: Props) 
         ← Newer
       </button>
       <span aria-live="polite">
-        {shown === 0 ? 'No events' : `Events ${first}–${first + shown - 1}`}
+        {shown === undefined
+          ? 'Loading…'
+          : shown === 0
+            ? 'No events'
+            : `Events ${first}–${first + shown - 1}`}
       </span>
       <button type="button" onClick={onOlder} disabled={!onOlder}>
         Older →

@@ -2,6 +2,7 @@ import type { RouterInputs } from '@auditlog/api';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { formatTime } from '../components/format';
+import { LoadingRows } from '../components/LoadingRows';
 import { useTRPC } from '../trpc';
 
 type Scope = RouterInputs['apiKeys']['create']['scopes'][number];
@@ -91,6 +92,7 @@ export function ApiKeysPage() {
             </tr>
           </thead>
           <tbody>
+            {keys.isPending && <LoadingRows columns={7} rows={3} />}
             {keys.data?.map((key) => (
               <tr key={key.id}>
                 <td>{key.name}</td>

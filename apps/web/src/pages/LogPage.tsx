@@ -29,7 +29,14 @@ export function LogPage({ canErase }: { canErase: boolean }) {
     ...trpc.query.queryOptions({ filter, cursor, limit: PAGE_SIZE }),
     placeholderData: keepPreviousData,
   });
-  const events = page.data?.events;
+  const events = page.isError ? undefined : page.data?.events;
+  const status = page.isError
+    ? 'failed'
+    : page.isPending
+      ? 'loading'
+      : page.isPlaceholderData
+        ? 'updating'
+        : 'ready';
   const selected = events?.find((e) => e.id === selectedId);
 
   const applyFilter = (next: FilterForm) => {
@@ -48,19 +55,28 @@ export function LogPage({ canErase }: { canErase: boolean }) {
       <FilterBar value={form} onApply={applyFilter} />
       {page.error && (
         <p className="error" role="alert">
-          {page.error.message}
+          {page.error.message}{' '}
+          <button type="button" className="secondary" onClick={() => void page.refetch()}>
+            Try again
+          </button>
         </p>
       )}
       <main className="content">
         <section className="results" aria-busy={page.isFetching}>
-          <EventTable events={events} selectedId={selectedId} onSelect={setSelectedId} />
+          <EventTable
+            events={events}
+            status={status}
+            selectedId={selectedId}
+            onSelect={setSelectedId}
+          />
           <Pager
             pageNumber={cursors.length}
-            shown={events?.length ?? 0}
+            shown={status === 'ready' ? (events?.length ?? 0) : undefined}
             pageSize={PAGE_SIZE}
             onNewer={cursors.length > 1 ? () => setCursors((c) => c.slice(0, -1)) : undefined}
             onOlder={
-              page.data?.nextCursor
+              // A stale page's cursor belongs to the previous filter.
+              status === 'ready' && page.data?.nextCursor
                 ? () => setCursors((c) => [...c, page.data?.nextCursor])
                 : undefined
             }

@@ -2,6 +2,7 @@ import type { RouterInputs } from '@auditlog/api';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { formatTime } from '../components/format';
+import { LoadingRows } from '../components/LoadingRows';
 import { NewPasswordField } from '../components/NewPasswordField';
 import { useTRPC } from '../trpc';
 
@@ -39,6 +40,7 @@ export function UsersPage({ selfId }: { selfId: string }) {
             </tr>
           </thead>
           <tbody>
+            {users.isPending && <LoadingRows columns={5} rows={3} />}
             {users.data?.map((user) => (
               <tr key={user.id}>
                 <td>{user.name}</td>

@@ -52,6 +52,9 @@ export class DbWorker {
     this.worker = undefined;
     if (!worker) return;
     const exited = new Promise((resolve) => worker.once('exit', resolve));
+    // Awaited like any answer: an unref'd worker let a process whose last task was this
+    // close() end mid-await (exit code 13, the bench's "hashing into the tree" deaths).
+    worker.ref();
     worker.postMessage({ kind: 'close' } satisfies WorkerRequest);
     await exited;
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from './limits';
+import { parseSearch, type SearchProblem } from './search';
 import { safeText } from './text';
 
 const isoTime = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' });
@@ -20,6 +21,15 @@ export const eventFilterSchema = z
     from: isoTime.optional(),
     /** Exclusive upper bound on createdAt. */
     to: isoTime.optional(),
+    /** A search in the query language (search/search-terms.ts), with the fields above. */
+    q: z
+      .string()
+      .superRefine((q, ctx) => {
+        for (const problem of parseSearch(q).problems) {
+          ctx.addIssue({ code: 'custom', message: searchProblemText(q, problem) });
+        }
+      })
+      .optional(),
   })
   .strict()
   .refine((f) => !f.from || !f.to || Date.parse(f.from) < Date.parse(f.to), {
@@ -41,3 +51,9 @@ export type QueryInput = z.input<typeof querySchema>;
 
 export const exportFormats = ['csv', 'json'] as const;
 export type ExportFormat = (typeof exportFormats)[number];
+
+/** A problem as an API error says it: where, what is there, and what is wrong. */
+export function searchProblemText(q: string, problem: SearchProblem): string {
+  const at = q.slice(problem.start, problem.end);
+  return `at characters ${problem.start + 1}-${Math.max(problem.end, problem.start + 1)}${at ? ` ("${at.slice(0, 40)}")` : ''}: ${problem.message}`;
+}

@@ -33,5 +33,11 @@ export const queryRouter = router({
  * that erasure could not blank from the hashed metadata, so only the fact is kept.
  */
 function withoutPersonalData(filter: EventFilter): EventFilter {
-  return filter.actor?.includes('@') ? { ...filter, actor: '(an email address)' } : filter;
+  const recorded = { ...filter };
+  if (filter.actor?.includes('@')) recorded.actor = EMAIL_PLACEHOLDER;
+  // A search names people by email too, as an actor: or as free text.
+  if (filter.q) recorded.q = filter.q.replace(/[^\s":]+@[^\s"]+/g, EMAIL_PLACEHOLDER);
+  return recorded;
 }
+
+const EMAIL_PLACEHOLDER = '(an email address)';

@@ -55,6 +55,11 @@ function expectedIndex(index: DmmfIndex): [string, string] {
   return [name, columns];
 }
 
+/** Indexes on expressions, which schema.prisma cannot state: made by migrations alone. */
+const EXPRESSION_INDEXES: Record<string, Record<string, string>> = {
+  AuditLog: { AuditLog_lower_actorEmail_createdAt_idx: 'lower(actorEmail), createdAt DESC' },
+};
+
 describe.each(TEST_DRIVERS)('schema.prisma and the migrated %s database', (driver) => {
   let db: TestDatabase;
   let dmmf: Dmmf;
@@ -109,12 +114,13 @@ describe.each(TEST_DRIVERS)('schema.prisma and the migrated %s database', (drive
       const actual = Object.fromEntries(
         rows.map((r) => [
           r.name,
-          (/\(([^()]*)\)$/.exec(r.definition)?.[1] ?? '').replaceAll('"', ''),
+          (/USING \w+ \((.*)\)$/.exec(r.definition)?.[1] ?? '').replaceAll('"', ''),
         ]),
       );
-      const expected = Object.fromEntries(
-        dmmf.datamodel.indexes.filter((i) => i.model === model.name).map(expectedIndex),
-      );
+      const expected = Object.fromEntries([
+        ...dmmf.datamodel.indexes.filter((i) => i.model === model.name).map(expectedIndex),
+        ...Object.entries(EXPRESSION_INDEXES[model.name] ?? {}),
+      ]);
       expect(actual, model.name).toEqual(expected);
     }
   });

@@ -15,7 +15,7 @@ export async function erasePerson(prisma: PrismaClient, actor: string) {
       UPDATE "AuditLog"
       SET "piiDigest" = ${Prisma.raw(PII_DIGEST_SQL)}, "actorEmail" = '', ip = NULL,
         "userAgent" = NULL, "piiSalt" = NULL, "erasedAt" = now()
-      WHERE ("actorId" = ${actor} OR "actorEmail" = ${actor}) AND "erasedAt" IS NULL
+      WHERE ("actorId" = ${actor} OR lower("actorEmail") = lower(${actor})) AND "erasedAt" IS NULL
       RETURNING "actorId"
     )
     SELECT "actorId", count(*) AS count FROM erased GROUP BY "actorId"`;

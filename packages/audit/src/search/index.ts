@@ -1,0 +1,2 @@
+export * from './search-syntax';
+export * from './search-terms';

@@ -71,6 +71,11 @@ function dashboardQueries(events: number): DashboardQuery[] {
         to: new Date(Date.now() - 30 * DAY).toISOString(),
       },
     },
+    { name: 'search: billing.*, not failed, 7 d', filter: { q: 'action:billing.* -outcome:failure', from: sevenDays() } },
+    { name: 'search: actor email, any case', filter: { q: 'actor:USER42@Example.com' } },
+    { name: 'search: ip network + 7 days', filter: { q: 'ip:10.1.0.0/16', from: sevenDays() } },
+    { name: 'search: free text + 7 days', filter: { q: '4242', from: sevenDays() } },
+    { name: 'search: free text, no match', filter: { q: 'nowhere', from: sevenDays() } },
     { name: 'deep page (newest first)', filter: {}, afterSeq: Math.floor(events * 0.99) },
     { name: 'export page, middle', filter: {}, order: 'oldest', afterSeq: Math.floor(events / 2) },
   ];
@@ -135,9 +140,11 @@ async function benchPostgres() {
   const url = args.reuse ? `${SERVER}/auditlog_bench` : await freshPostgres();
   const db = await openDatabase({ url });
   if (args.reuse) {
+    // A run that stopped before its write workloads leaves only the server's own few
+    // events (its admin, checkpoints) beside the history; the server integrates them.
     const [log] = await testSql<{ size: string }>(db, 'SELECT size::text FROM "LogHead"');
-    const [tree] = await testSql<{ size: string }>(db, 'SELECT size::text FROM "TreeHead"');
-    if (Number(log?.size) !== EVENTS || tree?.size !== log?.size) {
+    const size = Number(log?.size);
+    if (!(size >= EVENTS && size < EVENTS + 100)) {
       throw new Error(`--reuse: auditlog_bench holds ${log?.size} events, not ${EVENTS}`);
     }
   } else {

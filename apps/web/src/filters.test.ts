@@ -3,7 +3,12 @@ import { EMPTY_FORM, exportHref, filterFromForm, formFromSearch, searchFromForm 
 
 describe('filter form', () => {
   it('survives a round trip through the URL', () => {
-    const form = { ...EMPTY_FORM, actor: 'ada@example.com', action: 'user.*', from: '2026-11-01' };
+    const form = {
+      ...EMPTY_FORM,
+      q: 'action:user.* -outcome:success "a b"',
+      actor: 'ada@example.com',
+      from: '2026-11-01',
+    };
     expect(formFromSearch(searchFromForm(form))).toEqual(form);
     expect(searchFromForm(EMPTY_FORM)).toBe('');
   });
@@ -22,6 +27,10 @@ describe('filter form', () => {
     });
     expect(filterFromForm({ ...EMPTY_FORM, resource: 'document' })).toEqual({
       resourceType: 'document',
+    });
+    expect(filterFromForm({ ...EMPTY_FORM, resource: 'bucket:arn:aws:s3:::logs' })).toEqual({
+      resourceType: 'bucket',
+      resourceId: 'arn:aws:s3:::logs',
     });
   });
 

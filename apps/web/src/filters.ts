@@ -6,6 +6,8 @@ import type { EventFilter } from '@auditlog/audit';
  * sent to a colleague.
  */
 export interface FilterForm {
+  /** The search box, in the query language (packages/audit/src/search). */
+  q: string;
   actor: string;
   action: string;
   resource: string;
@@ -13,7 +15,14 @@ export interface FilterForm {
   to: string;
 }
 
-export const EMPTY_FORM: FilterForm = { actor: '', action: '', resource: '', from: '', to: '' };
+export const EMPTY_FORM: FilterForm = {
+  q: '',
+  actor: '',
+  action: '',
+  resource: '',
+  from: '',
+  to: '',
+};
 
 const KEYS = Object.keys(EMPTY_FORM) as (keyof FilterForm)[];
 
@@ -38,9 +47,14 @@ function localDayStart(day: string, addDays = 0): string {
 /** The API's filter for a form: "to" becomes the start of the following day (exclusive). */
 export function filterFromForm(form: FilterForm): EventFilter {
   const filter: EventFilter = {};
+  if (form.q.trim()) filter.q = form.q.trim();
   if (form.actor.trim()) filter.actor = form.actor.trim();
   if (form.action.trim()) filter.action = form.action.trim();
-  const [resourceType, resourceId] = form.resource.trim().split(':', 2);
+  // The id is everything after the first colon: ids such as ARNs hold colons themselves.
+  const resource = form.resource.trim();
+  const colon = resource.indexOf(':');
+  const resourceType = colon < 0 ? resource : resource.slice(0, colon);
+  const resourceId = colon < 0 ? '' : resource.slice(colon + 1);
   if (resourceType) filter.resourceType = resourceType;
   if (resourceId) filter.resourceId = resourceId;
   if (form.from) filter.from = localDayStart(form.from);

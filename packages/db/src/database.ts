@@ -1,4 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
@@ -79,6 +80,8 @@ async function openPglite(dataDir: string, durable: boolean): Promise<Database> 
   const durableOnDisk = durable && !inMemory;
   const pglite = await PGlite.create({
     ...(!inMemory && { dataDir }),
+    // Free-text search's trigram indexes (migration 20261129050000_free_text_search).
+    extensions: { pg_trgm },
     ...(durableOnDisk && { startParams: DURABLE_START_PARAMS }),
   });
   if (durableOnDisk) syncFilesToDisk(pglite);

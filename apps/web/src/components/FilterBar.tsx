@@ -1,5 +1,7 @@
+import { parseSearch } from '@auditlog/audit/search';
 import { type FormEvent, useEffect, useState } from 'react';
 import { EMPTY_FORM, type FilterForm } from '../filters';
+import { SearchBox } from '../search/SearchBox';
 
 interface Props {
   value: FilterForm;
@@ -17,11 +19,13 @@ export function FilterBar({ value, onApply }: Props) {
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    onApply(draft);
+    // The box underlines what is wrong; the view keeps the last search that was valid.
+    if (parseSearch(draft.q).problems.length === 0) onApply(draft);
   };
 
   return (
     <form className="filters" onSubmit={submit} aria-label="Filters">
+      <SearchBox value={draft.q} onChange={(q) => setDraft({ ...draft, q })} />
       <label>
         Actor
         <input type="search" placeholder="id or email" {...field('actor')} />

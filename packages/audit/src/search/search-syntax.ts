@@ -151,3 +151,15 @@ export function printTokens(tokens: Pick<SearchToken, 'qualifier' | 'value' | 'n
     )
     .join(' ');
 }
+
+/**
+ * A search's one actor: term, taken out (the rest reprinted), when it has exactly one and
+ * no other actor term: a store can then read that actor through its own indexes.
+ */
+export function takeActor(q: string): { actor: string; rest: string } | undefined {
+  const { tokens, problems } = tokenize(q);
+  const actors = tokens.filter((t) => t.qualifier === 'actor');
+  const [only] = actors;
+  if (problems.length > 0 || actors.length !== 1 || !only || only.negated) return undefined;
+  return { actor: only.value, rest: printTokens(tokens.filter((t) => t !== only)) };
+}

@@ -34,6 +34,9 @@ export type SearchTerm = { negated: boolean } & (
   | { kind: 'text'; value: string }
 );
 
+/** The qualifiers whose every value is known, for a search box to offer. */
+export const KNOWN_VALUES = { outcome: outcomes, actor_type: actorTypes } as const;
+
 export const SEARCH_MAX_LENGTH = 1000;
 export const SEARCH_MAX_TERMS = 20;
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { eventFilterSchema } from '../query';
-import { printTokens, QUALIFIERS, tokenize } from './search-syntax';
+import { printTokens, QUALIFIERS, takeActor, tokenize } from './search-syntax';
 import { parseSearch } from './search-terms';
 
 describe('the search language', () => {
@@ -97,6 +97,16 @@ describe('the search language', () => {
     ]);
     // A time of day is not a qualifier.
     expect(parseSearch('10:30').terms).toEqual([{ kind: 'text', negated: false, value: '10:30' }]);
+  });
+
+  it('takes out a lone actor: term for the store to read by index', () => {
+    expect(takeActor('action:user.* actor:"Ann B" x')).toEqual({
+      actor: 'Ann B',
+      rest: 'action:user.* x',
+    });
+    expect(takeActor('actor:a actor:b')).toBeUndefined();
+    expect(takeActor('-actor:a')).toBeUndefined();
+    expect(takeActor('actor:a outcome:maybe"')).toBeUndefined();
   });
 
   it('is refused by the API filter with the position in the message', () => {

@@ -5,6 +5,7 @@ import {
   decodeCursor,
   type EventFilter,
   encodeCursor,
+  takeActor,
 } from '@auditlog/audit';
 import { type AuditLog, Prisma, type PrismaClient } from '../generated/prisma/client';
 import { leafHashSql, TILE_LEAVES } from '../tree/leaf-tiles';
@@ -85,10 +86,11 @@ function conditions(
  * the planner hash all of LeafTile (3,900 rows at 1,000,000 events) for a page of 50.
  */
 export function eventPageSql(
-  filter: EventFilter,
+  given: EventFilter,
   options: { cursor?: string; limit: number; order?: Order },
 ): Prisma.Sql {
   const order = options.order ?? 'newest';
+  const filter = withIndexedActor(given);
   let position: CursorPosition | undefined;
   if (options.cursor) {
     position = decodeCursor(options.cursor);
@@ -118,6 +120,12 @@ export function eventPageSql(
       SELECT hashes FROM "LeafTile" WHERE tile = p.seq / ${Prisma.raw(String(TILE_LEAVES))} LIMIT 1
     ) t ON true
     ORDER BY p."createdAt" ${direction}, p.seq ${direction}`;
+}
+
+/** A search's only actor: term as the filter's actor, which the page reads by index. */
+function withIndexedActor(filter: EventFilter): EventFilter {
+  const taken = !filter.actor && filter.q ? takeActor(filter.q) : undefined;
+  return taken ? { ...filter, actor: taken.actor, q: taken.rest } : filter;
 }
 
 /**

@@ -153,3 +153,53 @@ test('on a slow link, nothing says "no events" or "never" before the answer arri
   for (const action of await column(page, 3).allTextContents()) expect(action).toMatch(/^auth\./);
   await expect(page.getByRole('button', { name: 'Older →' })).toBeEnabled();
 });
+
+test('an auditor searches in the query language, sees a mistake underlined, and keeps the view on reload', async ({
+  page,
+}) => {
+  await page.goto('/');
+  await expect(rows(page)).toHaveCount(50);
+  const box = page.getByRole('combobox', { name: 'Search' });
+
+  // Qualifiers are offered as the word is typed; Enter takes the highlighted one.
+  await box.fill('outc');
+  await expect(page.getByRole('option', { name: 'outcome:' })).toBeVisible();
+  await box.press('Enter');
+  await expect(box).toHaveValue('outcome:');
+  await box.pressSequentially('maybe');
+  await expect(box).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByRole('alert')).toHaveText(
+    'Search, at character 9: an outcome is success or failure',
+  );
+  await expect(page.locator('.search-mirror mark')).toHaveText('maybe');
+
+  // Applying a search with a mistake changes nothing on screen.
+  const before = await column(page, 3).allTextContents();
+  await page.getByRole('button', { name: 'Apply' }).click();
+  expect(await column(page, 3).allTextContents()).toEqual(before);
+
+  await box.fill('action:auth.* -outcome:success');
+  await expect(box).toHaveAttribute('aria-invalid', 'false');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page).toHaveURL(/q=action%3Aauth\.\*\+-outcome%3Asuccess/);
+  await expect(column(page, 3).first()).toHaveText(/^auth\./);
+  const shown = await column(page, 3).allTextContents();
+  expect(shown.length).toBeGreaterThan(0);
+  for (const action of shown) expect(action).toMatch(/^auth\./);
+  await expect(page.locator('table.events tbody .action.failure')).toHaveCount(shown.length);
+
+  await page.reload();
+  await expect(box).toHaveValue('action:auth.* -outcome:success');
+  await expect(column(page, 3)).toHaveText(shown);
+
+  // The download is of the same search.
+  const downloading = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'Download JSON' }).click();
+  const json = await readFile((await (await downloading).path()) as string, 'utf8');
+  const exported = JSON.parse(json) as { action: string; outcome: string }[];
+  expect(exported.length).toBeGreaterThanOrEqual(shown.length);
+  for (const event of exported) {
+    expect(event.action).toMatch(/^auth\./);
+    expect(event.outcome).toBe('failure');
+  }
+});

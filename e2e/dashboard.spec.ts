@@ -203,3 +203,48 @@ test('an auditor searches in the query language, sees a mistake underlined, and 
     expect(event.outcome).toBe('failure');
   }
 });
+
+test('an auditor picks and excludes facet values and sees the counts follow', async ({ page }) => {
+  await page.goto('/');
+  const facets = page.getByRole('navigation', { name: 'Facets' });
+  const outcome = facets.getByRole('region', { name: 'Outcome facet' });
+  const total = page.getByRole('status').filter({ hasText: /matching events?$/ });
+  await expect(total).toHaveText(/^[\d,]+ matching events$/);
+  const all = Number((await total.textContent())?.replace(/\D/g, ''));
+  const failures = Number(
+    (
+      await outcome
+        .locator('.facet-value')
+        .filter({ hasText: 'failure' })
+        .locator('.facet-count')
+        .textContent()
+    )?.replace(/\D/g, ''),
+  );
+  expect(failures).toBeGreaterThan(0);
+
+  // Picking a value narrows the view and the total, and is written into the search.
+  await outcome.getByRole('button', { name: 'failure', exact: true }).click();
+  await expect(page.getByRole('combobox', { name: 'Search' })).toHaveValue('outcome:failure');
+  await expect(total).toHaveText(`${failures.toLocaleString('en')} matching events`);
+  await expect(outcome.getByRole('button', { name: 'failure', exact: true })).toHaveAttribute(
+    'aria-pressed',
+    'true',
+  );
+  // The outcome facet still counts both outcomes, so the other can be picked instead.
+  await expect(outcome.getByRole('button', { name: 'success', exact: true })).toBeVisible();
+
+  // Excluding it instead leaves every other event.
+  await outcome.getByRole('button', { name: 'Exclude failure' }).click();
+  await expect(page.getByRole('combobox', { name: 'Search' })).toHaveValue('-outcome:failure');
+  await expect(total).toHaveText(`${(all - failures).toLocaleString('en')} matching events`);
+  await expect(page.locator('table.events tbody tr[tabindex] .action.failure')).toHaveCount(0);
+
+  // An action domain's heading selects the whole domain.
+  const action = facets.getByRole('region', { name: 'Action facet' });
+  await action.getByRole('button', { name: 'auth.*', exact: true }).click();
+  await expect(page.getByRole('combobox', { name: 'Search' })).toHaveValue(
+    '-outcome:failure action:auth.*',
+  );
+  await expect(column(page, 3).first()).toHaveText(/^auth\./);
+  for (const name of await column(page, 3).allTextContents()) expect(name).toMatch(/^auth\./);
+});

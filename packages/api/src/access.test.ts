@@ -29,6 +29,7 @@ const PROCEDURES: [
   ['logAction', 'log:write', (api) => api.logAction(entry)],
   ['logMany', 'log:write', (api) => api.logMany([entry])],
   ['query', 'log:read', (api) => api.query({})],
+  ['facets', 'log:read', (api) => api.facets({})],
   ['integrity.get', 'log:read', (api) => api.integrity.get(anyId)],
   ['integrity.checkpoint', 'log:read', (api) => api.integrity.checkpoint()],
   ['integrity.issueCheckpoint', 'admin', (api) => api.integrity.issueCheckpoint()],

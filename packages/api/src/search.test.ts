@@ -137,3 +137,61 @@ describe.each(TEST_DRIVERS)('search (q) on %s', (driver) => {
     expect(page.events.map((e) => e.actorId)).toEqual(['dee']);
   });
 });
+
+describe.each(TEST_DRIVERS)('facets on %s', (driver) => {
+  const t = useTestStore(driver);
+  let api: ReturnType<typeof createCaller>;
+  beforeAll(async () => {
+    api = testCaller(t.store).api;
+    await api.logMany(EVENTS);
+  });
+
+  it('counts every facet of the matching events, with the total', async () => {
+    const { total, facets } = await api.facets({});
+    expect(total).toBe(4);
+    expect(facets.outcome).toEqual([
+      { value: 'success', count: 3 },
+      { value: 'failure', count: 1 },
+    ]);
+    expect(facets.resourceType).toEqual(
+      expect.arrayContaining([
+        { value: 'user', count: 2 },
+        { value: 'invoice', count: 1 },
+        { value: null, count: 1 },
+      ]),
+    );
+    // An actor shows as their email, or their id when they have none.
+    expect(facets.actor.map((v) => v.value).sort()).toEqual([
+      'Ann@Example.com',
+      'bob@example.com',
+      'ci',
+      'dee@example.com',
+    ]);
+    expect(facets.actorType).toEqual([
+      { value: 'user', count: 3 },
+      { value: 'service', count: 1 },
+    ]);
+  });
+
+  it('counts a facet under every selection but its own, and the total under all', async () => {
+    const { total, facets } = await api.facets({
+      filter: { q: 'resource:user action:user.role_changed' },
+    });
+    expect(total).toBe(1);
+    // Both user-resource actions stay listed, so another can be picked beside the first.
+    expect(facets.action).toEqual(
+      expect.arrayContaining([
+        { value: 'user.role_changed', count: 1 },
+        { value: 'user_x.deleted', count: 1 },
+      ]),
+    );
+    expect(facets.action).toHaveLength(2);
+    expect(facets.resourceType).toEqual([{ value: 'user', count: 1 }]);
+    expect(facets.outcome).toEqual([{ value: 'success', count: 1 }]);
+
+    const excluded = await api.facets({ filter: { q: '-outcome:success' }, top: 1 });
+    expect(excluded.total).toBe(1);
+    expect(excluded.facets.outcome).toEqual([{ value: 'success', count: 3 }]);
+    expect(excluded.facets.action).toEqual([{ value: 'auth.signed_in', count: 1 }]);
+  });
+});

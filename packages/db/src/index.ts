@@ -16,6 +16,7 @@ export {
 } from './database';
 export { MigrationError, migrate } from './migrate/migrate';
 export { DataDirectoryError } from './pglite-files';
+export type { FacetCounts, FacetValue } from './query/facets';
 export { type EventPage, InvalidCursorError, type Order } from './query/query';
 export { AuditStore, type AuditStoreOptions } from './store';
 export { type VerificationRun, VerificationRuns } from './tree/verification-runs';

@@ -17,6 +17,7 @@ import { type Connections, connectionsOf, type Database } from './database';
 import { exportText } from './export/export-text';
 import { erasePerson } from './privacy/erase';
 import { withLeafHashes } from './query/event-row';
+import { type FacetCounts, facetCounts } from './query/facets';
 import { type EventPage, type Order, queryEvents, scanEvents } from './query/query';
 import { BackgroundIntegrator } from './tree/background-integrator';
 import { issueCheckpoint, latestCheckpoint } from './tree/checkpoints';
@@ -84,6 +85,11 @@ export class AuditStore {
     options: { cursor?: string; limit: number; order?: Order },
   ): Promise<EventPage> {
     return queryEvents(this.prisma, filter, options);
+  }
+
+  /** The total and each facet's most frequent values for a filter (query/facets.ts). */
+  facets(filter: EventFilter, top: number): Promise<FacetCounts> {
+    return facetCounts(this.prisma, filter, top);
   }
 
   /**

@@ -6,6 +6,7 @@ import { EventTable } from '../components/EventTable';
 import { FilterBar } from '../components/FilterBar';
 import { IntegrityPanel } from '../components/IntegrityPanel';
 import { Pager } from '../components/Pager';
+import { FacetPanel } from '../facets/FacetPanel';
 import { type FilterForm, filterFromForm, formFromSearch, searchFromForm } from '../filters';
 import { useTRPC } from '../trpc';
 
@@ -27,6 +28,10 @@ export function LogPage({ canErase }: { canErase: boolean }) {
 
   const page = useQuery({
     ...trpc.query.queryOptions({ filter, cursor, limit: PAGE_SIZE }),
+    placeholderData: keepPreviousData,
+  });
+  const counts = useQuery({
+    ...trpc.facets.queryOptions({ filter, top: 8 }),
     placeholderData: keepPreviousData,
   });
   const events = page.isError ? undefined : page.data?.events;
@@ -62,7 +67,21 @@ export function LogPage({ canErase }: { canErase: boolean }) {
         </p>
       )}
       <main className="content">
+        <FacetPanel
+          facets={counts.data?.facets}
+          approximate={counts.data?.approximate ?? []}
+          q={form.q}
+          stale={counts.isPlaceholderData}
+          onSearch={(q) => applyFilter({ ...form, q })}
+        />
         <section className="results" aria-busy={page.isFetching}>
+          <p className="result-count" role="status">
+            {counts.isError
+              ? 'The matching events could not be counted.'
+              : counts.data && !counts.isPlaceholderData
+                ? totalText(counts.data.total, counts.data.totalExact)
+                : 'Counting matching events…'}
+          </p>
           <EventTable
             events={events}
             status={status}
@@ -92,4 +111,11 @@ export function LogPage({ canErase }: { canErase: boolean }) {
       </main>
     </>
   );
+}
+
+/** "1,234 matching events", or past the exact bound "about 560,000 …" and why. */
+function totalText(total: number, exact: boolean): string {
+  if (exact) return `${total.toLocaleString()} matching event${total === 1 ? '' : 's'}`;
+  const rounded = Number(total.toPrecision(2));
+  return `About ${rounded.toLocaleString()} matching events (more than 100,000: estimated from a sample)`;
 }

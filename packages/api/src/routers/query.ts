@@ -13,6 +13,19 @@ export const queryRouter = router({
     ),
 
   /**
+   * How many events match, and each facet's most frequent values with their counts, each
+   * counted under every selection but its own (packages/audit/src/search/facets.ts).
+   */
+  facets: readProcedure
+    .input(
+      z.object({
+        filter: eventFilterSchema.default({}),
+        top: z.number().int().min(1).max(100).default(10),
+      }),
+    )
+    .query(({ ctx, input }) => ctx.store.facets(input.filter, input.top)),
+
+  /**
    * The matching events as CSV or JSON text, streamed in chunks (use
    * httpBatchStreamLink); browsers download the same bytes from GET /export.
    */

@@ -1,2 +1,3 @@
+export * from './facets';
 export * from './search-syntax';
 export * from './search-terms';

@@ -163,3 +163,9 @@ export function takeActor(q: string): { actor: string; rest: string } | undefine
   if (problems.length > 0 || actors.length !== 1 || !only || only.negated) return undefined;
   return { actor: only.value, rest: printTokens(tokens.filter((t) => t !== only)) };
 }
+
+/** The search without its terms on `qualifier` (reprinted), for counts that leave them out. */
+export function withoutQualifier(q: string, qualifier: Qualifier): string {
+  const { tokens } = tokenize(q);
+  return printTokens(tokens.filter((t) => t.qualifier !== qualifier));
+}

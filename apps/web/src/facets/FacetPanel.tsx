@@ -1,0 +1,126 @@
+import { FACET_NAMES, FACETS, type FacetName } from '@auditlog/audit/search';
+import { termState, toggleTerm } from './toggle-term';
+
+type Counts = Record<FacetName, { value: string | null; count: number }[]>;
+
+interface Props {
+  /** Undefined until the first counts arrive. */
+  facets: Counts | undefined;
+  /** Facets whose counts are estimates from a sample. */
+  approximate: FacetName[];
+  /** The applied search: what is selected. */
+  q: string;
+  /** Counts shown are the previous view's while the new ones load. */
+  stale: boolean;
+  onSearch(q: string): void;
+}
+
+/**
+ * Each facet's most frequent values in the current view, with counts: a click includes a
+ * value (or takes it out again), − excludes it. Actions come grouped by domain, and a
+ * domain's heading selects all of it (`auth.*`).
+ */
+export function FacetPanel({ facets, approximate, q, stale, onSearch }: Props) {
+  return (
+    <nav className={stale ? 'facets stale' : 'facets'} aria-label="Facets" aria-busy={stale}>
+      {FACET_NAMES.map((facet) => (
+        <section key={facet} aria-label={`${FACETS[facet].label} facet`}>
+          <h2>
+            {FACETS[facet].label}
+            {approximate.includes(facet) && (
+              <span
+                className="muted"
+                title="Estimated from a sample: the view holds more than 100,000 events"
+              >
+                {' '}
+                ≈
+              </span>
+            )}
+          </h2>
+          {facets === undefined ? (
+            <p className="muted">Counting…</p>
+          ) : facets[facet].length === 0 ? (
+            <p className="muted">None in this view</p>
+          ) : facet === 'action' ? (
+            byDomain(facets.action).map(([domain, values]) => (
+              <div key={domain} className="facet-domain">
+                <FacetValue facet={facet} value={`${domain}.*`} q={q} onSearch={onSearch} heading />
+                {values.map((v) => (
+                  <FacetValue key={v.value} facet={facet} {...v} q={q} onSearch={onSearch} nested />
+                ))}
+              </div>
+            ))
+          ) : (
+            facets[facet].map((v) => (
+              <FacetValue key={v.value ?? ''} facet={facet} {...v} q={q} onSearch={onSearch} />
+            ))
+          )}
+        </section>
+      ))}
+    </nav>
+  );
+}
+
+function FacetValue(props: {
+  facet: FacetName;
+  value: string | null;
+  count?: number;
+  q: string;
+  heading?: boolean;
+  nested?: boolean;
+  onSearch(q: string): void;
+}) {
+  const { facet, value, count, q, heading, nested, onSearch } = props;
+  const qualifier = FACETS[facet].qualifier;
+  if (value === null) {
+    // "No resource" cannot be said in the search; it is counted, not offered.
+    return (
+      <div className="facet-value">
+        <span className="facet-name muted">(none)</span>
+        <span className="facet-count">{count?.toLocaleString()}</span>
+      </div>
+    );
+  }
+  const state = termState(q, qualifier, value);
+  return (
+    <div
+      className={['facet-value', state, heading && 'heading', nested && 'nested']
+        .filter(Boolean)
+        .join(' ')}
+    >
+      <button
+        type="button"
+        className="facet-name"
+        aria-pressed={state === 'included'}
+        title={`${qualifier}:${value}`}
+        onClick={() => onSearch(toggleTerm(q, qualifier, value))}
+      >
+        {value}
+      </button>
+      {count !== undefined && <span className="facet-count">{count.toLocaleString()}</span>}
+      <button
+        type="button"
+        className="facet-exclude"
+        aria-pressed={state === 'excluded'}
+        aria-label={`Exclude ${value}`}
+        title={`-${qualifier}:${value}`}
+        onClick={() => onSearch(toggleTerm(q, qualifier, value, true))}
+      >
+        −
+      </button>
+    </div>
+  );
+}
+
+/** Actions under their domain (the part before the first dot), biggest domain first. */
+function byDomain(values: { value: string | null; count: number }[]) {
+  const domains = new Map<string, { value: string; count: number }[]>();
+  for (const v of values) {
+    if (v.value === null) continue;
+    const domain = v.value.split('.', 1)[0] as string;
+    domains.set(domain, [...(domains.get(domain) ?? []), { value: v.value, count: v.count }]);
+  }
+  return [...domains].sort(
+    ([, a], [, b]) => b.reduce((n, v) => n + v.count, 0) - a.reduce((n, v) => n + v.count, 0),
+  );
+}

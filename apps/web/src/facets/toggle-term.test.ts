@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { termState, toggleTerm } from './toggle-term';
+
+describe('facet clicks on the search', () => {
+  it('includes a value, then takes it out again', () => {
+    const q = toggleTerm('refund', 'action', 'invoice.refunded');
+    expect(q).toBe('refund action:invoice.refunded');
+    expect(termState(q, 'action', 'invoice.refunded')).toBe('included');
+    expect(toggleTerm(q, 'action', 'invoice.refunded')).toBe('refund');
+  });
+
+  it('swaps an inclusion for an exclusion, and quotes what needs it', () => {
+    const q = toggleTerm('actor:"Ann B"', 'actor', 'Ann B', true);
+    expect(q).toBe('-actor:"Ann B"');
+    expect(termState(q, 'actor', 'Ann B')).toBe('excluded');
+    expect(toggleTerm(q, 'actor', 'Ann B')).toBe('actor:"Ann B"');
+  });
+});

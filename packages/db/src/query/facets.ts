@@ -1,0 +1,135 @@
+import { type EventFilter, FACET_NAMES, type FacetName, filterWithoutFacet } from '@auditlog/audit';
+import { Prisma, type PrismaClient } from '../generated/prisma/client';
+import { whereSql } from './query';
+
+export interface FacetValue {
+  /** null: events without one (no resource, say). */
+  value: string | null;
+  count: number;
+}
+
+export interface FacetCounts {
+  /** Events matching the whole filter: exact up to EXACT_UP_TO, then an estimate. */
+  total: number;
+  totalExact: boolean;
+  /** Each facet's most frequent values, counted under every selection but its own. */
+  facets: Record<FacetName, FacetValue[]>;
+  /** The facets whose counts are estimates from a sample (more than EXACT_UP_TO events). */
+  approximate: FacetName[];
+}
+
+/** Up to this many matching events, every count is exact. */
+export const EXACT_UP_TO = 100_000;
+/**
+ * Past it, counts come from a sample of the table's pages sized to read about this many
+ * rows whatever the log's size (TABLESAMPLE SYSTEM, the same pages on every refresh),
+ * scaled up: a 30-day view of 1,000,000 events took 1.5 s to count exactly on 2 cores,
+ * the whole log 4.3 s.
+ */
+const SAMPLE_ROWS = 100_000;
+
+// What each facet counts; an actor shows as their email when they have one, as the table does.
+const FACET_SQL: Record<FacetName, string> = {
+  action: 'action',
+  actor: `coalesce(nullif("actorEmail", ''), "actorId")`,
+  resourceType: '"resourceType"',
+  outcome: 'outcome::text',
+  actorType: '"actorType"::text',
+};
+
+/**
+ * The total and the facets' counts for a filter. Facets whose counts share a WHERE (all
+ * of them, until the view selects on some) are counted in one read of the matching rows
+ * with GROUPING SETS, the total among them; a facet with a selection of its own takes
+ * one more read without it. Each read first counts up to EXACT_UP_TO + 1 matching rows
+ * on the indexes, and samples past that.
+ */
+export async function facetCounts(
+  prisma: PrismaClient,
+  filter: EventFilter,
+  top: number,
+): Promise<FacetCounts> {
+  const groups = new Map<string, { filter: EventFilter; facets: FacetName[] }>();
+  for (const facet of FACET_NAMES) {
+    const own = filterWithoutFacet(filter, facet);
+    const key = JSON.stringify(own);
+    const group = groups.get(key) ?? { filter: own, facets: [] };
+    group.facets.push(facet);
+    groups.set(key, group);
+  }
+  const totalKey = JSON.stringify(filter);
+  if (!groups.has(totalKey)) groups.set(totalKey, { filter, facets: [] });
+  const [head] = await prisma.$queryRaw<{ size: bigint }[]>`SELECT size FROM "LogHead"`;
+  const logSize = Number(head?.size ?? 0);
+  const counted = await Promise.all(
+    [...groups].map(([key, group]) => countGroup(prisma, group, key === totalKey, logSize)),
+  );
+  const result: FacetCounts = {
+    total: 0,
+    totalExact: true,
+    facets: Object.fromEntries(FACET_NAMES.map((f) => [f, []])) as unknown as FacetCounts['facets'],
+    approximate: [],
+  };
+  for (const part of counted) {
+    if (part.total !== undefined) {
+      result.total = part.total;
+      result.totalExact = !part.sampled;
+    }
+    for (const [facet, values] of Object.entries(part.facets) as [FacetName, FacetValue[]][]) {
+      result.facets[facet] = values.sort((a, b) => b.count - a.count).slice(0, top);
+      if (part.sampled) result.approximate.push(facet);
+    }
+  }
+  return result;
+}
+
+/** How many events match, counting no further than `bound`. */
+async function countUpTo(prisma: PrismaClient, filter: EventFilter, bound: number) {
+  const [row] = await prisma.$queryRaw<{ n: bigint }[]>`
+    SELECT count(*) AS n FROM (
+      SELECT 1 FROM "AuditLog" ${whereSql(filter, undefined, 'newest')} LIMIT ${bound}
+    ) matching`;
+  return Number(row?.n ?? 0);
+}
+
+async function countGroup(
+  prisma: PrismaClient,
+  group: { filter: EventFilter; facets: FacetName[] },
+  withTotal: boolean,
+  logSize: number,
+): Promise<{
+  total?: number;
+  sampled: boolean;
+  facets: Partial<Record<FacetName, FacetValue[]>>;
+}> {
+  const matching = await countUpTo(prisma, group.filter, EXACT_UP_TO + 1);
+  const sampled = matching > EXACT_UP_TO;
+  const percent = sampled ? Math.min(100, (100 * SAMPLE_ROWS) / Math.max(logSize, 1)) : 100;
+  const scale = 100 / percent;
+  const from = sampled
+    ? Prisma.raw(`"AuditLog" TABLESAMPLE SYSTEM (${percent.toFixed(4)}) REPEATABLE (0)`)
+    : Prisma.raw('"AuditLog"');
+  const sets = group.facets.map((f) => `(${FACET_SQL[f]})`);
+  if (withTotal) sets.push('()');
+  // GROUPING(x) is 0 on the rows grouped by x: it tells each row's facet apart, even
+  // where the value itself is NULL.
+  const columns = group.facets.map(
+    (f, i) => `${FACET_SQL[f]} AS v${i}, GROUPING(${FACET_SQL[f]}) AS g${i}`,
+  );
+  const rows = await prisma.$queryRaw<Record<string, string | number | bigint | null>[]>`
+    SELECT ${Prisma.raw([...columns, 'count(*) AS n'].join(', '))}
+    FROM ${from} ${whereSql(group.filter, undefined, 'newest')}
+    GROUP BY GROUPING SETS (${Prisma.raw(sets.join(', '))})`;
+  const facets: Partial<Record<FacetName, FacetValue[]>> = {};
+  for (const facet of group.facets) facets[facet] = [];
+  let total: number | undefined = withTotal ? matching : undefined;
+  for (const row of rows) {
+    const i = group.facets.findIndex((_, j) => Number(row[`g${j}`]) === 0);
+    const count = Math.round(Number(row.n) * scale);
+    // A sample can only say there are more than were counted exactly.
+    if (i < 0) total = sampled ? Math.max(count, EXACT_UP_TO + 1) : count;
+    else
+      facets[group.facets[i] as FacetName]?.push({ value: row[`v${i}`] as string | null, count });
+  }
+  return { total, sampled, facets };
+}

@@ -248,3 +248,23 @@ test('an auditor picks and excludes facet values and sees the counts follow', as
   await expect(column(page, 3).first()).toHaveText(/^auth\./);
   for (const name of await column(page, 3).allTextContents()) expect(name).toMatch(/^auth\./);
 });
+
+test('on a phone the log fits the screen: no sideways scroll, facets folded, events as cards', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto('/?q=action%3Aauth.*');
+  await expect(rows(page).first()).toBeVisible();
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
+  expect(overflow).toBe(0);
+  const facets = page.getByRole('navigation', { name: 'Facets' });
+  await expect(facets.getByRole('region', { name: 'Outcome facet' })).toBeHidden();
+  await facets.getByText('Facets').click();
+  await expect(facets.getByRole('region', { name: 'Outcome facet' })).toBeVisible();
+  // A card shows every field whole: the action is not cut short.
+  const action = column(page, 3).first();
+  expect(await action.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+  await expect(page.locator('table.events thead')).toBeHidden();
+});

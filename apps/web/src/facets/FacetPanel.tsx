@@ -1,4 +1,5 @@
 import { FACET_NAMES, FACETS, type FacetName } from '@auditlog/audit/search';
+import { useState } from 'react';
 import { termState, toggleTerm } from './toggle-term';
 
 type Counts = Record<FacetName, { value: string | null; count: number }[]>;
@@ -21,42 +22,60 @@ interface Props {
  * domain's heading selects all of it (`auth.*`).
  */
 export function FacetPanel({ facets, approximate, q, stale, onSearch }: Props) {
+  // On a phone the facets start folded, so the events come first on the screen.
+  const [open] = useState(() => !window.matchMedia('(max-width: 760px)').matches);
   return (
     <nav className={stale ? 'facets stale' : 'facets'} aria-label="Facets" aria-busy={stale}>
-      {FACET_NAMES.map((facet) => (
-        <section key={facet} aria-label={`${FACETS[facet].label} facet`}>
-          <h2>
-            {FACETS[facet].label}
-            {approximate.includes(facet) && (
-              <span
-                className="muted"
-                title="Estimated from a sample: the view holds more than 100,000 events"
-              >
-                {' '}
-                ≈
-              </span>
+      <details open={open}>
+        <summary>Facets</summary>
+        {FACET_NAMES.map((facet) => (
+          <section key={facet} aria-label={`${FACETS[facet].label} facet`}>
+            <h2>
+              {FACETS[facet].label}
+              {approximate.includes(facet) && (
+                <span
+                  className="muted"
+                  title="Estimated from a sample: the view holds more than 100,000 events"
+                >
+                  {' '}
+                  ≈
+                </span>
+              )}
+            </h2>
+            {facets === undefined ? (
+              <p className="muted">Counting…</p>
+            ) : facets[facet].length === 0 ? (
+              <p className="muted">None in this view</p>
+            ) : facet === 'action' ? (
+              byDomain(facets.action).map(([domain, values]) => (
+                <div key={domain} className="facet-domain">
+                  <FacetValue
+                    facet={facet}
+                    value={`${domain}.*`}
+                    q={q}
+                    onSearch={onSearch}
+                    heading
+                  />
+                  {values.map((v) => (
+                    <FacetValue
+                      key={v.value}
+                      facet={facet}
+                      {...v}
+                      q={q}
+                      onSearch={onSearch}
+                      nested
+                    />
+                  ))}
+                </div>
+              ))
+            ) : (
+              facets[facet].map((v) => (
+                <FacetValue key={v.value ?? ''} facet={facet} {...v} q={q} onSearch={onSearch} />
+              ))
             )}
-          </h2>
-          {facets === undefined ? (
-            <p className="muted">Counting…</p>
-          ) : facets[facet].length === 0 ? (
-            <p className="muted">None in this view</p>
-          ) : facet === 'action' ? (
-            byDomain(facets.action).map(([domain, values]) => (
-              <div key={domain} className="facet-domain">
-                <FacetValue facet={facet} value={`${domain}.*`} q={q} onSearch={onSearch} heading />
-                {values.map((v) => (
-                  <FacetValue key={v.value} facet={facet} {...v} q={q} onSearch={onSearch} nested />
-                ))}
-              </div>
-            ))
-          ) : (
-            facets[facet].map((v) => (
-              <FacetValue key={v.value ?? ''} facet={facet} {...v} q={q} onSearch={onSearch} />
-            ))
-          )}
-        </section>
-      ))}
+          </section>
+        ))}
+      </details>
     </nav>
   );
 }

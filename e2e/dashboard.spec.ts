@@ -268,3 +268,30 @@ test('on a phone the log fits the screen: no sideways scroll, facets folded, eve
   expect(await action.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
   await expect(page.locator('table.events thead')).toBeHidden();
 });
+
+test('the view lives in the URL: back, forward and a visit to Users keep it', async ({ page }) => {
+  await page.goto('/');
+  const box = page.getByRole('combobox', { name: 'Search' });
+  const range = page.getByLabel('Range');
+  await box.fill('action:auth.*');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page).toHaveURL(/\?q=action%3Aauth\.\*$/);
+  await range.selectOption('7d');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page).toHaveURL(/\?q=action%3Aauth\.\*&range=7d$/);
+  const recent = await column(page, 1).allTextContents();
+
+  await page.goBack();
+  await expect(page).toHaveURL(/\?q=action%3Aauth\.\*$/);
+  await expect(range).toHaveValue('');
+  await expect(box).toHaveValue('action:auth.*');
+  await page.goForward();
+  await expect(range).toHaveValue('7d');
+
+  await page.getByRole('link', { name: 'Users' }).click();
+  await expect(page.getByRole('heading', { name: 'Users' })).toBeVisible();
+  await page.getByRole('link', { name: 'Log' }).click();
+  await expect(page).toHaveURL(/\?q=action%3Aauth\.\*&range=7d$/);
+  await expect(box).toHaveValue('action:auth.*');
+  await expect(column(page, 1)).toHaveText(recent);
+});

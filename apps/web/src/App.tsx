@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Link, Route, Switch } from 'wouter';
+import { Link, Route, Switch, useLocation } from 'wouter';
+import { lastLogView } from './filters';
 import { ApiKeysPage } from './pages/ApiKeysPage';
 import { LoginPage } from './pages/LoginPage';
 import { LogPage } from './pages/LogPage';
@@ -25,7 +26,7 @@ export function App() {
     <div className="app">
       <header className="topbar">
         <nav aria-label="Main">
-          <Link href="/">Log</Link>
+          <LogLink />
           {isAdmin && <Link href="/users">Users</Link>}
           {isAdmin && <Link href="/api-keys">API keys</Link>}
           <Link href="/password">Password</Link>
@@ -61,4 +62,11 @@ function NeedsAdmin({ what }: { what: string }) {
       Only admins can manage {what}. Ask an admin if you need access.
     </p>
   );
+}
+
+/** Back to the log as it was left (its filters and search), not to an empty one. */
+function LogLink() {
+  // Read again on every navigation, after the log page has remembered its view.
+  useLocation();
+  return <Link href={lastLogView()}>Log</Link>;
 }

@@ -20,6 +20,14 @@ describe('filter form', () => {
     expect([to.getDate(), to.getHours(), to.getMinutes()]).toEqual([4, 0, 0]);
   });
 
+  it('keeps a relative range relative: it starts that long before now, to the minute', () => {
+    const now = Date.parse('2026-11-29T12:34:56Z');
+    const form = { ...EMPTY_FORM, range: '24h', from: '2026-01-01' };
+    expect(searchFromForm(form)).toBe('?range=24h&from=2026-01-01');
+    expect(filterFromForm(form, now)).toEqual({ from: '2026-11-28T12:34:00.000Z' });
+    expect(filterFromForm(form, now + 60_000).from).toBe('2026-11-28T12:35:00.000Z');
+  });
+
   it('splits "type:id" into a resource filter', () => {
     expect(filterFromForm({ ...EMPTY_FORM, resource: 'user:u_42' })).toEqual({
       resourceType: 'user',

@@ -11,15 +11,28 @@ export interface FilterForm {
   actor: string;
   action: string;
   resource: string;
+  /** A relative range (`24h`), kept relative in the URL; or whole days in from / to. */
+  range: string;
   from: string;
   to: string;
 }
+
+/** The relative ranges offered, as the URL writes them, with their length. */
+export const RANGES = {
+  '15m': { label: 'Last 15 minutes', ms: 15 * 60_000 },
+  '1h': { label: 'Last hour', ms: 3_600_000 },
+  '24h': { label: 'Last 24 hours', ms: 86_400_000 },
+  '7d': { label: 'Last 7 days', ms: 7 * 86_400_000 },
+  '30d': { label: 'Last 30 days', ms: 30 * 86_400_000 },
+  '90d': { label: 'Last 90 days', ms: 90 * 86_400_000 },
+} as const;
 
 export const EMPTY_FORM: FilterForm = {
   q: '',
   actor: '',
   action: '',
   resource: '',
+  range: '',
   from: '',
   to: '',
 };
@@ -44,8 +57,12 @@ function localDayStart(day: string, addDays = 0): string {
   return new Date(y ?? 1970, (m ?? 1) - 1, (d ?? 1) + addDays).toISOString();
 }
 
-/** The API's filter for a form: "to" becomes the start of the following day (exclusive). */
-export function filterFromForm(form: FilterForm): EventFilter {
+/**
+ * The API's filter for a form: "to" becomes the start of the following day (exclusive);
+ * a relative range starts that long before `now`, taken to the minute so that the view's
+ * queries (and their cache) hold still within a minute.
+ */
+export function filterFromForm(form: FilterForm, now = Date.now()): EventFilter {
   const filter: EventFilter = {};
   if (form.q.trim()) filter.q = form.q.trim();
   if (form.actor.trim()) filter.actor = form.actor.trim();
@@ -57,8 +74,10 @@ export function filterFromForm(form: FilterForm): EventFilter {
   const resourceId = colon < 0 ? '' : resource.slice(colon + 1);
   if (resourceType) filter.resourceType = resourceType;
   if (resourceId) filter.resourceId = resourceId;
-  if (form.from) filter.from = localDayStart(form.from);
-  if (form.to) filter.to = localDayStart(form.to, 1);
+  const range = RANGES[form.range as keyof typeof RANGES];
+  if (range) filter.from = new Date(Math.floor((now - range.ms) / 60_000) * 60_000).toISOString();
+  else if (form.from) filter.from = localDayStart(form.from);
+  if (form.to && !range) filter.to = localDayStart(form.to, 1);
   return filter;
 }
 
@@ -67,4 +86,17 @@ export function exportHref(filter: EventFilter, format: 'csv' | 'json'): string 
   const params = new URLSearchParams({ format });
   for (const [key, value] of Object.entries(filter)) if (value) params.set(key, String(value));
   return `/export?${params}`;
+}
+
+// The log's view when the person last left it, so the Log link brings them back to it.
+const LAST_VIEW_KEY = 'audit-log:last-view';
+
+export function rememberLogView(search: string): void {
+  sessionStorage.setItem(LAST_VIEW_KEY, search);
+}
+
+/** Where the Log link goes: the view left last in this tab, or the whole log. */
+export function lastLogView(): string {
+  const search = sessionStorage.getItem(LAST_VIEW_KEY);
+  return search ? `/?${search}` : '/';
 }

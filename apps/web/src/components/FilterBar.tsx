@@ -1,6 +1,6 @@
 import { parseSearch } from '@auditlog/audit/search';
 import { type FormEvent, useEffect, useState } from 'react';
-import { EMPTY_FORM, type FilterForm } from '../filters';
+import { EMPTY_FORM, type FilterForm, RANGES } from '../filters';
 import { SearchBox } from '../search/SearchBox';
 
 interface Props {
@@ -16,6 +16,12 @@ export function FilterBar({ value, onApply }: Props) {
   const field = (key: keyof FilterForm) => ({
     value: draft[key],
     onChange: (e: { target: { value: string } }) => setDraft({ ...draft, [key]: e.target.value }),
+  });
+  // Whole days replace a relative range.
+  const days = (key: 'from' | 'to') => ({
+    value: draft[key],
+    onChange: (e: { target: { value: string } }) =>
+      setDraft({ ...draft, [key]: e.target.value, range: '' }),
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -39,12 +45,26 @@ export function FilterBar({ value, onApply }: Props) {
         <input type="search" placeholder="type or type:id" {...field('resource')} />
       </label>
       <label>
+        Range
+        <select
+          value={draft.range}
+          onChange={(e) => setDraft({ ...draft, range: e.target.value, from: '', to: '' })}
+        >
+          <option value="">Any time, or days below</option>
+          {Object.entries(RANGES).map(([key, range]) => (
+            <option key={key} value={key}>
+              {range.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
         From
-        <input type="date" {...field('from')} max={draft.to || undefined} />
+        <input type="date" {...days('from')} max={draft.to || undefined} />
       </label>
       <label>
         To
-        <input type="date" {...field('to')} min={draft.from || undefined} />
+        <input type="date" {...days('to')} min={draft.from || undefined} />
       </label>
       <div className="filter-actions">
         <button type="submit">Apply</button>

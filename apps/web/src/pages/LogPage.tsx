@@ -1,5 +1,6 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
+import { useLocation, useSearch } from 'wouter';
 import { DownloadButtons } from '../components/DownloadButtons';
 import { EventDetail } from '../components/EventDetail';
 import { EventTable } from '../components/EventTable';
@@ -7,7 +8,13 @@ import { FilterBar } from '../components/FilterBar';
 import { IntegrityPanel } from '../components/IntegrityPanel';
 import { Pager } from '../components/Pager';
 import { FacetPanel } from '../facets/FacetPanel';
-import { type FilterForm, filterFromForm, formFromSearch, searchFromForm } from '../filters';
+import {
+  type FilterForm,
+  filterFromForm,
+  formFromSearch,
+  rememberLogView,
+  searchFromForm,
+} from '../filters';
 import { useTRPC } from '../trpc';
 
 const PAGE_SIZE = 50;
@@ -15,16 +22,27 @@ const PAGE_SIZE = 50;
 /** The log: filters, the table, an event's detail, integrity and downloads. */
 export function LogPage({ canErase }: { canErase: boolean }) {
   const trpc = useTRPC();
-  const [form, setForm] = useState<FilterForm>(() => formFromSearch(window.location.search));
-  // Cursors of the pages already visited, so "Newer" can step back through them.
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  // The URL is the view: a reload, back / forward or a pasted link shows the same one.
+  const search = useSearch();
+  const [, navigate] = useLocation();
+  const form = useMemo(() => formFromSearch(search), [search]);
+  const minute = Math.floor(Date.now() / 60_000);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a relative range moves each minute
+  const filter = useMemo(() => filterFromForm(form), [form, minute]);
+  // Cursors of the pages already visited, so "Newer" can step back through them; a new
+  // view starts again from its first page, with nothing open.
+  const [paging, setPaging] = useState({ search, cursors: [undefined] as (string | undefined)[] });
   const [selectedId, setSelectedId] = useState<string>();
-  const filter = useMemo(() => filterFromForm(form), [form]);
+  if (paging.search !== search) {
+    setPaging({ search, cursors: [undefined] });
+    setSelectedId(undefined);
+  }
+  const cursors = paging.cursors;
+  const setCursors = (next: (c: (string | undefined)[]) => (string | undefined)[]) =>
+    setPaging((p) => ({ ...p, cursors: next(p.cursors) }));
   const cursor = cursors.at(-1);
 
-  useEffect(() => {
-    window.history.replaceState(null, '', `${window.location.pathname}${searchFromForm(form)}`);
-  }, [form]);
+  useEffect(() => rememberLogView(search), [search]);
 
   const page = useQuery({
     ...trpc.query.queryOptions({ filter, cursor, limit: PAGE_SIZE }),
@@ -44,11 +62,7 @@ export function LogPage({ canErase }: { canErase: boolean }) {
         : 'ready';
   const selected = events?.find((e) => e.id === selectedId);
 
-  const applyFilter = (next: FilterForm) => {
-    setForm(next);
-    setCursors([undefined]);
-    setSelectedId(undefined);
-  };
+  const applyFilter = (next: FilterForm) => navigate(`/${searchFromForm(next)}`);
 
   return (
     <>

@@ -272,7 +272,7 @@ test('on a phone the log fits the screen: no sideways scroll, facets folded, eve
 test('the view lives in the URL: back, forward and a visit to Users keep it', async ({ page }) => {
   await page.goto('/');
   const box = page.getByRole('combobox', { name: 'Search' });
-  const range = page.getByLabel('Range');
+  const range = page.getByRole('combobox', { name: /^Range/ });
   await box.fill('action:auth.*');
   await page.getByRole('button', { name: 'Apply' }).click();
   await expect(page).toHaveURL(/\?q=action%3Aauth\.\*$/);
@@ -294,4 +294,35 @@ test('the view lives in the URL: back, forward and a visit to Users keep it', as
   await expect(page).toHaveURL(/\?q=action%3Aauth\.\*&range=7d$/);
   await expect(box).toHaveValue('action:auth.*');
   await expect(column(page, 1)).toHaveText(recent);
+});
+
+test('an auditor narrows the range by dragging across the histogram', async ({ page }) => {
+  await page.goto('/');
+  const chart = page.getByRole('img', { name: /^Events over time/ });
+  await expect(chart).toBeVisible();
+  const box = (await chart.boundingBox()) as {
+    x: number;
+    y: number;
+    width: number;
+    height: number;
+  };
+  // From a third of the way across to two thirds.
+  await page.mouse.move(box.x + box.width / 3, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + (box.width * 2) / 3, box.y + box.height / 2, { steps: 5 });
+  await page.mouse.up();
+
+  const search = page.getByRole('combobox', { name: 'Search' });
+  await expect(search).toHaveValue(/^created:>=\S+ created:<\S+$/);
+  const [, from, to] = /created:>=(\S+) created:<(\S+)/.exec(await search.inputValue()) ?? [];
+  await expect(page).toHaveURL(/q=created/);
+  await expect(rows(page).first()).toBeVisible();
+  const times = await page
+    .locator('table.events tbody tr[tabindex] time')
+    .evaluateAll((els) => els.map((el) => el.getAttribute('datetime') ?? ''));
+  expect(times.length).toBeGreaterThan(0);
+  for (const time of times) {
+    expect(Date.parse(time)).toBeGreaterThanOrEqual(Date.parse(from as string));
+    expect(Date.parse(time)).toBeLessThan(Date.parse(to as string));
+  }
 });

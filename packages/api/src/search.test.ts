@@ -173,6 +173,19 @@ describe.each(TEST_DRIVERS)('facets on %s', (driver) => {
     ]);
   });
 
+  it('draws the view over time: every bucket, by outcome, summing to the total', async () => {
+    const { total, histogram } = await api.facets({ filter: { q: 'created:>=2026-01-01' } });
+    // Six days of events at most: buckets of hours, each one there, empty or not.
+    expect(histogram.width).toBeLessThanOrEqual(3_600_000 * 3);
+    const starts = histogram.buckets.map((b) => Date.parse(b.start));
+    for (let i = 1; i < starts.length; i++) {
+      expect((starts[i] as number) - (starts[i - 1] as number)).toBe(histogram.width);
+    }
+    const sum = (key: 'success' | 'failure') => histogram.buckets.reduce((n, b) => n + b[key], 0);
+    expect(sum('success') + sum('failure')).toBe(total);
+    expect(sum('failure')).toBe(1);
+  });
+
   it('counts a facet under every selection but its own, and the total under all', async () => {
     const { total, facets } = await api.facets({
       filter: { q: 'resource:user action:user.role_changed' },

@@ -1,6 +1,6 @@
 import { FACET_NAMES, FACETS, type FacetName } from '@auditlog/audit/search';
 import { useState } from 'react';
-import { termState, toggleTerm } from './toggle-term';
+import { termState, toggleTerm } from '../search/search-edits';
 
 type Counts = Record<FacetName, { value: string | null; count: number }[]>;
 

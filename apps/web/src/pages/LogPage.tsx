@@ -5,6 +5,7 @@ import { DownloadButtons } from '../components/DownloadButtons';
 import { EventDetail } from '../components/EventDetail';
 import { EventTable } from '../components/EventTable';
 import { FilterBar } from '../components/FilterBar';
+import { Histogram } from '../components/Histogram';
 import { IntegrityPanel } from '../components/IntegrityPanel';
 import { Pager } from '../components/Pager';
 import { FacetPanel } from '../facets/FacetPanel';
@@ -15,6 +16,7 @@ import {
   rememberLogView,
   searchFromForm,
 } from '../filters';
+import { withCreatedRange } from '../search/search-edits';
 import { useTRPC } from '../trpc';
 
 const PAGE_SIZE = 50;
@@ -96,6 +98,22 @@ export function LogPage({ canErase }: { canErase: boolean }) {
                 ? totalText(counts.data.total, counts.data.totalExact)
                 : 'Counting matching events…'}
           </p>
+          {counts.data && (
+            <Histogram
+              histogram={counts.data.histogram}
+              approximate={!counts.data.totalExact}
+              stale={counts.isPlaceholderData}
+              onRange={(from, to) =>
+                applyFilter({
+                  ...form,
+                  range: '',
+                  from: '',
+                  to: '',
+                  q: withCreatedRange(form.q, from, to),
+                })
+              }
+            />
+          )}
           <EventTable
             events={events}
             status={status}

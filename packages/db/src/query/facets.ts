@@ -1,5 +1,6 @@
 import { type EventFilter, FACET_NAMES, type FacetName, filterWithoutFacet } from '@auditlog/audit';
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
+import { BUCKET_ORIGIN, type HistogramSpan, histogramSpan } from './histogram-bins';
 import { whereSql } from './query';
 
 export interface FacetValue {
@@ -16,6 +17,15 @@ export interface FacetCounts {
   facets: Record<FacetName, FacetValue[]>;
   /** The facets whose counts are estimates from a sample (more than EXACT_UP_TO events). */
   approximate: FacetName[];
+  /** Events over time, by outcome, under the whole filter (estimated like the total). */
+  histogram: Histogram;
+}
+
+export interface Histogram {
+  /** Bucket width in milliseconds. */
+  width: number;
+  /** Every bucket from the view's start to its end, empty ones included. */
+  buckets: { start: string; success: number; failure: number }[];
 }
 
 /** Up to this many matching events, every count is exact. */
@@ -59,21 +69,27 @@ export async function facetCounts(
   }
   const totalKey = JSON.stringify(filter);
   if (!groups.has(totalKey)) groups.set(totalKey, { filter, facets: [] });
-  const [head] = await prisma.$queryRaw<{ size: bigint }[]>`SELECT size FROM "LogHead"`;
+  const [head] = await prisma.$queryRaw<{ size: bigint; oldest: Date | null }[]>`
+    SELECT size, (SELECT min("createdAt") FROM "AuditLog") AS oldest FROM "LogHead"`;
   const logSize = Number(head?.size ?? 0);
+  const span = histogramSpan(filter, head?.oldest?.getTime() ?? Date.now(), Date.now());
   const counted = await Promise.all(
-    [...groups].map(([key, group]) => countGroup(prisma, group, key === totalKey, logSize)),
+    [...groups].map(([key, group]) =>
+      countGroup(prisma, group, logSize, key === totalKey ? span : undefined),
+    ),
   );
   const result: FacetCounts = {
     total: 0,
     totalExact: true,
     facets: Object.fromEntries(FACET_NAMES.map((f) => [f, []])) as unknown as FacetCounts['facets'],
     approximate: [],
+    histogram: { width: span.width, buckets: [] },
   };
   for (const part of counted) {
     if (part.total !== undefined) {
       result.total = part.total;
       result.totalExact = !part.sampled;
+      result.histogram.buckets = denseBuckets(span, part.bars);
     }
     for (const [facet, values] of Object.entries(part.facets) as [FacetName, FacetValue[]][]) {
       result.facets[facet] = values.sort((a, b) => b.count - a.count).slice(0, top);
@@ -92,15 +108,20 @@ async function countUpTo(prisma: PrismaClient, filter: EventFilter, bound: numbe
   return Number(row?.n ?? 0);
 }
 
+/**
+ * One read of the rows matching a group's filter: its facets' counts and, for the whole
+ * filter (`span` given), the total and the histogram's bars.
+ */
 async function countGroup(
   prisma: PrismaClient,
   group: { filter: EventFilter; facets: FacetName[] },
-  withTotal: boolean,
   logSize: number,
+  span?: HistogramSpan,
 ): Promise<{
   total?: number;
   sampled: boolean;
   facets: Partial<Record<FacetName, FacetValue[]>>;
+  bars: Map<number, { success: number; failure: number }>;
 }> {
   const matching = await countUpTo(prisma, group.filter, EXACT_UP_TO + 1);
   const sampled = matching > EXACT_UP_TO;
@@ -110,26 +131,55 @@ async function countGroup(
     ? Prisma.raw(`"AuditLog" TABLESAMPLE SYSTEM (${percent.toFixed(4)}) REPEATABLE (0)`)
     : Prisma.raw('"AuditLog"');
   const sets = group.facets.map((f) => `(${FACET_SQL[f]})`);
-  if (withTotal) sets.push('()');
   // GROUPING(x) is 0 on the rows grouped by x: it tells each row's facet apart, even
   // where the value itself is NULL.
   const columns = group.facets.map(
     (f, i) => `${FACET_SQL[f]} AS v${i}, GROUPING(${FACET_SQL[f]}) AS g${i}`,
   );
+  const bucket = span
+    ? `date_bin('${span.width} milliseconds'::interval, "createdAt", '${new Date(BUCKET_ORIGIN).toISOString()}'::timestamptz)`
+    : undefined;
+  if (bucket) {
+    sets.push('()', `(${bucket}, outcome::text)`);
+    columns.push(`${bucket} AS hb, outcome::text AS ho, GROUPING(${bucket}) AS hg`);
+  }
   const rows = await prisma.$queryRaw<Record<string, string | number | bigint | null>[]>`
     SELECT ${Prisma.raw([...columns, 'count(*) AS n'].join(', '))}
     FROM ${from} ${whereSql(group.filter, undefined, 'newest')}
     GROUP BY GROUPING SETS (${Prisma.raw(sets.join(', '))})`;
   const facets: Partial<Record<FacetName, FacetValue[]>> = {};
   for (const facet of group.facets) facets[facet] = [];
-  let total: number | undefined = withTotal ? matching : undefined;
+  let total: number | undefined = span ? matching : undefined;
+  const bars = new Map<number, { success: number; failure: number }>();
   for (const row of rows) {
-    const i = group.facets.findIndex((_, j) => Number(row[`g${j}`]) === 0);
     const count = Math.round(Number(row.n) * scale);
+    if (bucket && Number(row.hg) === 0) {
+      const start = (row.hb as unknown as Date).getTime();
+      const bar = bars.get(start) ?? { success: 0, failure: 0 };
+      bar[row.ho as 'success' | 'failure'] += count;
+      bars.set(start, bar);
+      continue;
+    }
+    const i = group.facets.findIndex((_, j) => Number(row[`g${j}`]) === 0);
     // A sample can only say there are more than were counted exactly.
     if (i < 0) total = sampled ? Math.max(count, EXACT_UP_TO + 1) : count;
     else
       facets[group.facets[i] as FacetName]?.push({ value: row[`v${i}`] as string | null, count });
   }
-  return { total, sampled, facets };
+  return { total, sampled, facets, bars };
+}
+
+/** A bar for every bucket of the span, zero where no event fell. */
+function denseBuckets(
+  span: HistogramSpan,
+  bars: Map<number, { success: number; failure: number }>,
+): Histogram['buckets'] {
+  const buckets: Histogram['buckets'] = [];
+  for (let start = span.from; start < span.to; start += span.width) {
+    buckets.push({
+      start: new Date(start).toISOString(),
+      ...(bars.get(start) ?? { success: 0, failure: 0 }),
+    });
+  }
+  return buckets;
 }

@@ -27,3 +27,13 @@ export function toggleTerm(
   if (was === now) return printTokens(rest);
   return printTokens([...rest, { qualifier, value, negated: exclude }]);
 }
+
+/** The search with its created: terms replaced by the range [from, to). */
+export function withCreatedRange(q: string, from: string, to: string): string {
+  const rest = tokenize(q).tokens.filter((t) => t.qualifier !== 'created');
+  return printTokens([
+    ...rest,
+    { qualifier: 'created', value: `>=${from}`, negated: false },
+    { qualifier: 'created', value: `<${to}`, negated: false },
+  ]);
+}

@@ -93,13 +93,44 @@ test('an auditor filters by action and date range, pages, and downloads the CSV'
   for (const line of lines) expect(line.split(',')[6]).toBe('user.deleted');
 });
 
-test('opening an event shows its full detail', async ({ page }) => {
+test('from the keyboard: an event opens with its changes as a diff, narrows the view, and closes', async ({
+  page,
+}) => {
   await page.goto('/?action=user.role_changed');
-  await rows(page).first().click();
+  await expect(rows(page).first()).toBeVisible();
+  await page.locator('body').press('j');
+  await page.keyboard.press('j');
+  await expect(rows(page).nth(1)).toBeFocused();
+  await page.keyboard.press('Enter');
   const detail = page.getByRole('complementary', { name: 'Event detail' });
   await expect(detail.getByRole('heading', { name: 'user.role_changed' })).toBeVisible();
-  await expect(detail.getByText('Changes')).toBeVisible();
-  await expect(detail.locator('pre').first()).toContainText('"role"');
+  // Before, then after; the changed field marked.
+  const role = detail.locator('table.changes tr', {
+    has: page.getByRole('rowheader', { name: 'role' }),
+  });
+  await expect(role).toHaveClass('changed');
+  const [was, now] = await role.locator('td').allTextContents();
+  expect(was).not.toBe(now);
+
+  await page.keyboard.press('Escape');
+  await expect(detail).toBeHidden();
+  await expect(rows(page).nth(1)).toBeFocused();
+
+  // "Show only this actor" narrows the view to them.
+  await page.keyboard.press('Enter');
+  const actorId = (await rows(page)
+    .nth(1)
+    .locator('td')
+    .nth(1)
+    .locator('span')
+    .first()
+    .getAttribute('title')) as string;
+  await detail.getByRole('button', { name: 'Show only this actor' }).click();
+  await expect(page.getByRole('combobox', { name: 'Search' })).toHaveValue(`actor:${actorId}`);
+  await expect(page).toHaveURL(/action=user\.role_changed/);
+
+  await page.locator('body').press('/');
+  await expect(page.getByRole('combobox', { name: 'Search' })).toBeFocused();
 });
 
 test('an invalid filter shows the server’s reason and no rows', async ({ page }) => {

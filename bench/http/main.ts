@@ -71,7 +71,10 @@ function dashboardQueries(events: number): DashboardQuery[] {
         to: new Date(Date.now() - 30 * DAY).toISOString(),
       },
     },
-    { name: 'search: billing.*, not failed, 7 d', filter: { q: 'action:billing.* -outcome:failure', from: sevenDays() } },
+    {
+      name: 'search: billing.*, not failed, 7 d',
+      filter: { q: 'action:billing.* -outcome:failure', from: sevenDays() },
+    },
     { name: 'search: actor email, any case', filter: { q: 'actor:USER42@Example.com' } },
     { name: 'search: ip network + 7 days', filter: { q: 'ip:10.1.0.0/16', from: sevenDays() } },
     { name: 'search: free text + 7 days', filter: { q: '4242', from: sevenDays() } },

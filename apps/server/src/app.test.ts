@@ -1,7 +1,7 @@
+import type { KeyObject } from 'node:crypto';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { KeyObject } from 'node:crypto';
 import type { AppRouter } from '@auditlog/api';
 import { verifyCheckpointSignature } from '@auditlog/audit';
 import type { AuditStore } from '@auditlog/db';

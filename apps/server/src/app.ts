@@ -172,7 +172,8 @@ export async function buildApp({
     // (an asset of an older build, say) is a 404: index.html in its place blanks the page.
     app.setNotFoundHandler((request, reply) => {
       const path = request.url.split('?', 1)[0] ?? '';
-      const isPage = !path.startsWith('/trpc') && !path.startsWith('/assets/') && !/\.\w+$/.test(path);
+      const isPage =
+        !path.startsWith('/trpc') && !path.startsWith('/assets/') && !/\.\w+$/.test(path);
       if (request.method === 'GET' && isPage) {
         return reply.sendFile('index.html');
       }

@@ -1,4 +1,7 @@
 import type { AuditEvent } from '@auditlog/audit';
+import type { Qualifier } from '@auditlog/audit/search';
+import { useEffect } from 'react';
+import { ChangesDiff } from './ChangesDiff';
 import { EraseActor } from './EraseActor';
 import { formatResource, formatTime } from './format';
 import { ProofBadge } from './ProofBadge';
@@ -9,20 +12,42 @@ interface Props {
   /** Admins may erase the actor's personal data. */
   canErase: boolean;
   onClose(): void;
+  /** Narrows the view to events sharing this value (`actor:…`, `ip:…`). */
+  onSearch(qualifier: Qualifier, value: string): void;
 }
 
-export function EventDetail({ event, canErase, onClose }: Props) {
-  const rows: [string, string | null][] = [
+type Row = [label: string, value: string | null, search?: [Qualifier, string]];
+
+export function EventDetail({ event, canErase, onClose, onSearch }: Props) {
+  useEffect(() => {
+    const close = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') onClose();
+    };
+    document.addEventListener('keydown', close);
+    return () => document.removeEventListener('keydown', close);
+  }, [onClose]);
+  const resource = event.resourceType
+    ? `${event.resourceType}${event.resourceId ? `/${event.resourceId}` : ''}`
+    : null;
+  const rows: Row[] = [
     ['Time', `${formatTime(event.createdAt)} (${event.createdAt})`],
-    ['Action', event.action],
+    ['Action', event.action, ['action', event.action]],
     ['Outcome', event.outcome],
-    ['Actor', `${event.actorEmail || '—'} · ${event.actorId} (${event.actorType})`],
+    [
+      'Actor',
+      `${event.actorEmail || '—'} · ${event.actorId} (${event.actorType})`,
+      ['actor', event.actorId],
+    ],
     ['Written by', writerLabel(event.writer)],
-    ['Resource', formatResource(event.resourceType, event.resourceId) || null],
-    ['IP', event.ip],
+    [
+      'Resource',
+      formatResource(event.resourceType, event.resourceId) || null,
+      resource ? ['resource', resource] : undefined,
+    ],
+    ['IP', event.ip, event.ip ? ['ip', event.ip] : undefined],
     ['User agent', event.userAgent],
     ['Erased', event.erasedAt && `personal data erased ${formatTime(event.erasedAt)}`],
-    ['Request', event.requestId],
+    ['Request', event.requestId, event.requestId ? ['request', event.requestId] : undefined],
     ['Event id', event.id],
     ['Position', `#${event.seq}`],
     ['Hash', event.hash ?? 'joining the Merkle tree…'],
@@ -39,19 +64,26 @@ export function EventDetail({ event, canErase, onClose }: Props) {
       <dl>
         {rows
           .filter(([, value]) => value)
-          .map(([label, value]) => (
+          .map(([label, value, search]) => (
             <div key={label}>
               <dt>{label}</dt>
-              <dd>{value}</dd>
+              <dd>
+                {value}
+                {search && (
+                  <button
+                    type="button"
+                    className="link"
+                    title={`${search[0]}:${search[1]}`}
+                    onClick={() => onSearch(...search)}
+                  >
+                    Show only this {label.toLowerCase()}
+                  </button>
+                )}
+              </dd>
             </div>
           ))}
       </dl>
-      {event.changes && (
-        <>
-          <h3>Changes</h3>
-          <pre>{JSON.stringify(event.changes, null, 2)}</pre>
-        </>
-      )}
+      {event.changes && <ChangesDiff changes={event.changes} />}
       {canErase && event.actorType === 'user' && !event.erasedAt && (
         <EraseActor actorId={event.actorId} />
       )}

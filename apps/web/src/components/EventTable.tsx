@@ -97,6 +97,7 @@ export function EventTable({ events, status, selectedId, onSelect }: Props) {
         {table.getRowModel().rows.map((row) => (
           <tr
             key={row.id}
+            data-id={row.id}
             className={row.id === selectedId ? 'selected' : undefined}
             onClick={() => onSelect(row.id)}
             onKeyDown={(e) => {

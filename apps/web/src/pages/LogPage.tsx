@@ -1,5 +1,5 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useLocation, useSearch } from 'wouter';
 import { DownloadButtons } from '../components/DownloadButtons';
 import { EventDetail } from '../components/EventDetail';
@@ -16,7 +16,8 @@ import {
   rememberLogView,
   searchFromForm,
 } from '../filters';
-import { withCreatedRange } from '../search/search-edits';
+import { useLogKeys } from '../search/log-keys';
+import { withCreatedRange, withTerm } from '../search/search-edits';
 import { useTRPC } from '../trpc';
 
 const PAGE_SIZE = 50;
@@ -65,6 +66,14 @@ export function LogPage({ canErase }: { canErase: boolean }) {
   const selected = events?.find((e) => e.id === selectedId);
 
   const applyFilter = (next: FilterForm) => navigate(`/${searchFromForm(next)}`);
+  // Focus goes back to the event's row, where the keyboard left off.
+  const closeDetail = useCallback(() => {
+    setSelectedId((id) => {
+      if (id) document.querySelector<HTMLElement>(`tr[data-id="${id}"]`)?.focus();
+      return undefined;
+    });
+  }, []);
+  useLogKeys();
 
   return (
     <>
@@ -137,7 +146,10 @@ export function LogPage({ canErase }: { canErase: boolean }) {
           <EventDetail
             event={selected}
             canErase={canErase}
-            onClose={() => setSelectedId(undefined)}
+            onClose={closeDetail}
+            onSearch={(qualifier, value) =>
+              applyFilter({ ...form, q: withTerm(form.q, qualifier, value) })
+            }
           />
         )}
       </main>

@@ -37,3 +37,8 @@ export function withCreatedRange(q: string, from: string, to: string): string {
     { qualifier: 'created', value: `<${to}`, negated: false },
   ]);
 }
+
+/** The search with `qualifier:value` included, whatever it said of that value before. */
+export function withTerm(q: string, qualifier: Qualifier, value: string): string {
+  return termState(q, qualifier, value) === 'included' ? q : toggleTerm(q, qualifier, value);
+}

@@ -357,3 +357,31 @@ test('an auditor narrows the range by dragging across the histogram', async ({ p
     expect(Date.parse(time)).toBeLessThan(Date.parse(to as string));
   }
 });
+
+test('live tail: an event logged by another client appears on top, once', async ({ page }) => {
+  await page.goto('/?q=action%3Abilling.*');
+  await expect(rows(page).first()).toBeVisible();
+  await page.getByLabel('Live: new events appear on top').check();
+
+  const key = await page.request.post('/trpc/apiKeys.create', {
+    data: { name: 'live tail test', scopes: ['log:write'] },
+  });
+  const secret = (await key.json()).result.data.secret as string;
+  const send = (action: string, actorId: string) =>
+    page.request.post('/trpc/logAction', {
+      headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+      data: { actorId, actorEmail: '', actorType: 'service', action },
+    });
+  expect((await send('document.viewed', 'svc_not_billing')).status()).toBe(200);
+  expect((await send('billing.plan_changed', 'svc_live_tail')).status()).toBe(200);
+
+  const arrived = page.locator('table.events tbody tr[tabindex]', { hasText: 'svc_live_tail' });
+  await expect(arrived).toHaveCount(1);
+  await expect(rows(page).first()).toContainText('svc_live_tail');
+  await expect(page.locator('table.events tbody tr', { hasText: 'svc_not_billing' })).toHaveCount(
+    0,
+  );
+  // Still once after the page's own data is fetched again.
+  await page.waitForTimeout(1500);
+  await expect(arrived).toHaveCount(1);
+});

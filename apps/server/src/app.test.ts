@@ -132,6 +132,34 @@ describe.each(TEST_DRIVERS)('the HTTP server on %s', (driver) => {
     expect(verifyCheckpointSignature(checkpoint as never, publicKey)).toBe(true);
   });
 
+  it('streams new matching events to a live tail over SSE, each with its seq as its id', async () => {
+    const last = (await store.size()) - 1;
+    const input = encodeURIComponent(
+      JSON.stringify({ filter: { q: 'action:tail.*' }, lastEventId: String(last) }),
+    );
+    const stop = new AbortController();
+    const response = await fetch(`${base}/trpc/tail?input=${input}`, {
+      headers: auth,
+      signal: stop.signal,
+    });
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const client = createTRPCClient<AppRouter>({
+      links: [httpBatchLink({ url: `${base}/trpc`, headers: auth })],
+    });
+    await client.logAction.mutate({ ...entry, action: 'doc.viewed' });
+    const logged = await client.logAction.mutate({ ...entry, action: 'tail.tested' });
+    let text = '';
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    while (!text.includes('tail.tested')) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    stop.abort();
+    expect(text).toContain(`id: ${logged.seq}`);
+    expect(text).not.toContain('doc.viewed');
+  });
+
   it('reports health with the database in use', async () => {
     const response = await fetch(`${base}/healthz`);
     expect(await response.json()).toEqual({ status: 'ok', database: driver, tree: 'ok' });

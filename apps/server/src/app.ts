@@ -135,6 +135,8 @@ export async function buildApp({
       return sendError(reply, 400, 'auth.* mutations cannot be batched: send each on its own');
     }
   });
+  // Live tails never end by themselves: closing ends them first, or it would wait for them.
+  app.addHook('preClose', async () => services.shutdown.abort());
   await app.register(fastifyTRPCPlugin, {
     prefix: '/trpc',
     trpcOptions: {

@@ -21,6 +21,8 @@ export interface Services {
   signingKey: KeyObject;
   checkpoints: CheckpointSigner;
   verifications: VerificationJobs;
+  /** Aborted when the server starts to shut down: live tails end, so closing need not wait. */
+  shutdown: AbortController;
 }
 
 /** Who is calling, from where, and how to answer them. */
@@ -46,6 +48,7 @@ export function createServices(input: {
     credentials: new Credentials(input.accounts),
     checkpoints: new CheckpointSigner(input.store, input.signingKey),
     verifications: new VerificationJobs(new VerificationRuns(input.store.db)),
+    shutdown: new AbortController(),
   };
 }
 

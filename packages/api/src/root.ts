@@ -4,6 +4,7 @@ import { integrityRouter } from './routers/integrity';
 import { logRouter } from './routers/log';
 import { privacyRouter } from './routers/privacy';
 import { queryRouter } from './routers/query';
+import { tailRouter } from './routers/tail';
 import { usersRouter } from './routers/users';
 import { createCallerFactory, mergeRouters, router } from './trpc';
 
@@ -13,6 +14,7 @@ import { createCallerFactory, mergeRouters, router } from './trpc';
 export const appRouter = mergeRouters(
   logRouter,
   queryRouter,
+  tailRouter,
   router({
     integrity: integrityRouter,
     privacy: privacyRouter,

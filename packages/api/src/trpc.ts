@@ -8,6 +8,12 @@ import { errorIdOf, internalErrorMessage } from './errors';
 const t = initTRPC.context<Context>().create({
   // Stack traces describe the server's insides; an audit service never hands them out.
   isDev: false,
+  // A live tail's connection stays open: a ping every 10 s keeps proxies from cutting it
+  // while nothing happens, and a client that hears nothing for 25 s reconnects.
+  sse: {
+    ping: { enabled: true, intervalMs: 10_000 },
+    client: { reconnectAfterInactivityMs: 25_000 },
+  },
   errorFormatter({ shape, error }) {
     const { code, httpStatus, path } = shape.data;
     const data = { code, httpStatus, path, issues: null as z.core.$ZodIssue[] | null };

@@ -18,7 +18,7 @@ import { exportText } from './export/export-text';
 import { erasePerson } from './privacy/erase';
 import { withLeafHashes } from './query/event-row';
 import { type FacetCounts, facetCounts } from './query/facets';
-import { type EventPage, type Order, queryEvents, scanEvents } from './query/query';
+import { type EventPage, eventsAfterSeq, type Order, queryEvents, scanEvents } from './query/query';
 import { BackgroundIntegrator } from './tree/background-integrator';
 import { issueCheckpoint, latestCheckpoint } from './tree/checkpoints';
 import { consistencyProofFor, inclusionProofFor } from './tree/proofs';
@@ -85,6 +85,11 @@ export class AuditStore {
     options: { cursor?: string; limit: number; order?: Order },
   ): Promise<EventPage> {
     return queryEvents(this.prisma, filter, options);
+  }
+
+  /** Events matching `filter` with a seq in (after, upTo], in commit order. */
+  eventsAfter(filter: EventFilter, after: number, upTo: number, limit: number) {
+    return eventsAfterSeq(this.prisma, filter, { after, upTo }, limit);
   }
 
   /** The total and each facet's most frequent values for a filter (query/facets.ts). */

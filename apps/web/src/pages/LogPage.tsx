@@ -1,3 +1,4 @@
+import type { AuditEvent } from '@auditlog/audit';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useLocation, useSearch } from 'wouter';
@@ -16,6 +17,7 @@ import {
   rememberLogView,
   searchFromForm,
 } from '../filters';
+import { useLiveTail } from '../search/live-tail';
 import { useLogKeys } from '../search/log-keys';
 import { withCreatedRange, withTerm } from '../search/search-edits';
 import { useTRPC } from '../trpc';
@@ -55,7 +57,6 @@ export function LogPage({ canErase }: { canErase: boolean }) {
     ...trpc.facets.queryOptions({ filter, top: 8 }),
     placeholderData: keepPreviousData,
   });
-  const events = page.isError ? undefined : page.data?.events;
   const status = page.isError
     ? 'failed'
     : page.isPending
@@ -63,6 +64,17 @@ export function LogPage({ canErase }: { canErase: boolean }) {
       : page.isPlaceholderData
         ? 'updating'
         : 'ready';
+  const pageEvents = page.isError ? undefined : page.data?.events;
+  // Live: new events of the view stream in on top of its first page.
+  const [live, setLive] = useState(false);
+  const onFirstPage = cursors.length === 1;
+  const tail = useLiveTail(
+    live && onFirstPage,
+    filter,
+    status === 'ready' ? pageEvents : undefined,
+  );
+  const events =
+    pageEvents && live && onFirstPage ? withArrived(tail.arrived, pageEvents) : pageEvents;
   const selected = events?.find((e) => e.id === selectedId);
 
   const applyFilter = (next: FilterForm) => navigate(`/${searchFromForm(next)}`);
@@ -100,6 +112,22 @@ export function LogPage({ canErase }: { canErase: boolean }) {
           onSearch={(q) => applyFilter({ ...form, q })}
         />
         <section className="results" aria-busy={page.isFetching}>
+          <div className="live">
+            <label>
+              <input
+                type="checkbox"
+                checked={live}
+                disabled={!onFirstPage}
+                onChange={(e) => setLive(e.target.checked)}
+              />
+              Live: new events appear on top
+            </label>
+            {live && tail.held > 0 && (
+              <button type="button" onClick={tail.showHeld}>
+                {tail.held} new event{tail.held === 1 ? '' : 's'}: show
+              </button>
+            )}
+          </div>
           <p className="result-count" role="status">
             {counts.isError
               ? 'The matching events could not be counted.'
@@ -162,4 +190,10 @@ function totalText(total: number, exact: boolean): string {
   if (exact) return `${total.toLocaleString()} matching event${total === 1 ? '' : 's'}`;
   const rounded = Number(total.toPrecision(2));
   return `About ${rounded.toLocaleString()} matching events (more than 100,000: estimated from a sample)`;
+}
+
+/** Arrived events on top of the page, each once (a refetched page may hold some too). */
+function withArrived(arrived: AuditEvent[], page: AuditEvent[]): AuditEvent[] {
+  const onPage = new Set(page.map((e) => e.id));
+  return [...arrived.filter((e) => !onPage.has(e.id)), ...page];
 }

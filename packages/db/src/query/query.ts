@@ -114,12 +114,17 @@ export function eventPageSql(
         UNION ALL (SELECT * FROM "AuditLog" ${byEmail} ${sort})
       ) a ${sort}`;
   }
+  return withHashesSql(page, Prisma.sql`ORDER BY p."createdAt" ${direction}, p.seq ${direction}`);
+}
+
+/** A page of events (`p`), each with its leaf hash cut from its tile, in `orderBy`. */
+function withHashesSql(page: Prisma.Sql, orderBy: Prisma.Sql): Prisma.Sql {
   return Prisma.sql`SELECT p.*, ${Prisma.raw(leafHashSql('t.hashes', 'p.seq'))} AS "leafHash"
     FROM (${page}) p
     LEFT JOIN LATERAL (
       SELECT hashes FROM "LeafTile" WHERE tile = p.seq / ${Prisma.raw(String(TILE_LEAVES))} LIMIT 1
     ) t ON true
-    ORDER BY p."createdAt" ${direction}, p.seq ${direction}`;
+    ${orderBy}`;
 }
 
 /** A search's only actor: term as the filter's actor, which the page reads by index. */
@@ -152,6 +157,30 @@ export async function queryEvents(
         nextCursor: encodeCursor({ createdAt: new Date(last.createdAt), seq: last.seq }),
       }),
   };
+}
+
+/**
+ * Up to `limit` events matching `filter` with a seq in (after, upTo], in commit order:
+ * what a live tail sends next. Each seq is taken under the log head's
+ * row lock and held until commit, so commits are seen in seq order: reading past the
+ * last seq sent can neither skip an event nor send one twice.
+ */
+export async function eventsAfterSeq(
+  prisma: PrismaClient,
+  filter: EventFilter,
+  range: { after: number; upTo: number },
+  limit: number,
+): Promise<AuditEvent[]> {
+  const and = conditions(filter, undefined, 'newest');
+  if (filter.actor) and.push(actorSql(filter.actor));
+  and.push(Prisma.sql`seq > ${BigInt(range.after)} AND seq <= ${BigInt(range.upTo)}`);
+  const rows = await prisma.$queryRaw<(AuditLog & { leafHash: Uint8Array | null })[]>(
+    withHashesSql(
+      Prisma.sql`SELECT * FROM "AuditLog" ${where(and)} ORDER BY seq LIMIT ${limit}`,
+      Prisma.sql`ORDER BY p.seq`,
+    ),
+  );
+  return rows.map((row) => toAuditEvent(row, row.leafHash ? Buffer.from(row.leafHash) : undefined));
 }
 
 /** Every matching event, oldest first, a page at a time: the source of exports. */

@@ -86,6 +86,7 @@ test('an admin erases a person’s data; the event keeps its proof', async ({ pa
   expect(email).toMatch(/@acme\.test$/);
 
   await detail.getByRole('button', { name: /Erase this person/ }).click();
+  await expect(detail).toContainText(/on the \d+ events? they made\? This cannot be undone/);
   await detail.getByRole('button', { name: 'Erase personal data' }).click();
   await expect(detail).toContainText('personal data erased');
   await expect(detail).not.toContainText(email);
@@ -160,11 +161,17 @@ test('an admin disables a person with their API keys; a person changes their own
   await page.getByRole('link', { name: 'Users' }).click();
   const row = page.getByRole('row').filter({ hasText: quinn.email });
   await row.getByRole('button', { name: 'Disable and revoke their 1 API key' }).click();
+  // Nothing happens before the admin has read what follows and said yes.
+  const confirm = row.getByRole('alertdialog', { name: 'Disable and revoke' });
+  await expect(confirm).toContainText(
+    'They are signed out at once, and every caller using those keys is refused from now on.',
+  );
+  const me = () =>
+    page.request.get('/trpc/auth.me', { headers: { authorization: `Bearer ${secret}` } });
+  expect((await (await me()).json()).result.data).toMatchObject({ kind: 'key' });
+  await confirm.getByRole('button', { name: 'Disable and revoke' }).click();
   await expect(row).toContainText('disabled');
-  const refused = await page.request.get('/trpc/auth.me', {
-    headers: { authorization: `Bearer ${secret}` },
-  });
-  expect((await refused.json()).result.data).toBeNull();
+  expect((await (await me()).json()).result.data).toBeNull();
   await row.getByRole('button', { name: 'Enable' }).click();
   await expect(row.getByRole('button', { name: 'Disable', exact: true })).toBeVisible();
 });

@@ -1,4 +1,4 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { skipToken, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTRPC } from '../trpc';
 
@@ -11,6 +11,10 @@ export function EraseActor({ actorId }: { actorId: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [confirming, setConfirming] = useState(false);
+  // How many events the erasure blanks: said before it is done.
+  const affected = useQuery(
+    trpc.facets.queryOptions(confirming ? { filter: { actor: actorId }, top: 1 } : skipToken),
+  );
   const erase = useMutation(
     trpc.privacy.erasePerson.mutationOptions({
       onSuccess: () => queryClient.invalidateQueries(),
@@ -21,8 +25,11 @@ export function EraseActor({ actorId }: { actorId: string }) {
       {confirming ? (
         <>
           <p>
-            Blank the email, IP address and user agent of <code>{actorId}</code> on every event they
-            made? This cannot be undone; the events and every proof remain.
+            Blank the email, IP address and user agent of <code>{actorId}</code> on{' '}
+            {affected.data
+              ? `the ${affected.data.total.toLocaleString()} event${affected.data.total === 1 ? '' : 's'} they made`
+              : 'every event they made (counting…)'}
+            ? This cannot be undone; the events and every proof remain.
           </p>
           <button type="button" className="danger" onClick={() => erase.mutate({ actor: actorId })}>
             Erase personal data

@@ -84,13 +84,17 @@ export function EventDetail({ event, canErase, onClose, onSearch }: Props) {
           ))}
       </dl>
       {event.changes && <ChangesDiff changes={event.changes} />}
-      {canErase && event.actorType === 'user' && !event.erasedAt && (
-        <EraseActor actorId={event.actorId} />
-      )}
       {event.metadata && (
         <>
           <h3>Metadata</h3>
           <pre>{JSON.stringify(event.metadata, null, 2)}</pre>
+        </>
+      )}
+      {/* Away from the everyday reading above: it cannot be undone. */}
+      {canErase && event.actorType === 'user' && !event.erasedAt && (
+        <>
+          <h3>Personal data (GDPR)</h3>
+          <EraseActor actorId={event.actorId} />
         </>
       )}
     </aside>

@@ -1,6 +1,7 @@
 import type { RouterInputs } from '@auditlog/api';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
+import { Confirm } from '../components/Confirm';
 import { formatTime } from '../components/format';
 import { LoadingRows } from '../components/LoadingRows';
 import { useTRPC } from '../trpc';
@@ -15,6 +16,7 @@ export function ApiKeysPage() {
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.apiKeys.list.queryKey() });
   const revoke = useMutation(trpc.apiKeys.revoke.mutationOptions({ onSuccess: refresh }));
   const [name, setName] = useState('');
+  const [revoking, setRevoking] = useState<string | null>(null);
   const [scopes, setScopes] = useState<Scope[]>(['log:write']);
   const create = useMutation(
     trpc.apiKeys.create.mutationOptions({
@@ -113,12 +115,21 @@ export function ApiKeysPage() {
                 <td>
                   {key.revokedAt ? (
                     `revoked ${formatTime(key.revokedAt)}`
-                  ) : (
-                    <button
-                      type="button"
-                      className="secondary"
-                      onClick={() => revoke.mutate({ id: key.id })}
+                  ) : revoking === key.id ? (
+                    <Confirm
+                      confirmLabel="Revoke key"
+                      danger
+                      onCancel={() => setRevoking(null)}
+                      onConfirm={() => {
+                        revoke.mutate({ id: key.id });
+                        setRevoking(null);
+                      }}
                     >
+                      Revoke “{key.name}”? Every caller using it is refused from now on, in every
+                      server process. It cannot be restored: make a new key instead.
+                    </Confirm>
+                  ) : (
+                    <button type="button" className="secondary" onClick={() => setRevoking(key.id)}>
                       Revoke
                     </button>
                   )}

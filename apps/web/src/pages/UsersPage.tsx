@@ -1,6 +1,7 @@
 import type { RouterInputs } from '@auditlog/api';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
+import { Confirm } from '../components/Confirm';
 import { formatTime } from '../components/format';
 import { LoadingRows } from '../components/LoadingRows';
 import { NewPasswordField } from '../components/NewPasswordField';
@@ -19,6 +20,8 @@ export function UsersPage({ selfId }: { selfId: string }) {
   const enable = useMutation(trpc.users.enable.mutationOptions({ onSuccess: refresh }));
   const error = users.error ?? setRole.error ?? disable.error ?? unlock.error ?? enable.error;
   const [resetting, setResetting] = useState<string | null>(null);
+  // A role change or a disable waits here for the admin's yes.
+  const [pending, setPending] = useState<Pending | null>(null);
 
   return (
     <section aria-label="Users">
@@ -48,9 +51,13 @@ export function UsersPage({ selfId }: { selfId: string }) {
                 <td>
                   <select
                     aria-label={`Role of ${user.email}`}
-                    value={user.role}
+                    value={
+                      pending?.id === user.id && pending.kind === 'role' ? pending.role : user.role
+                    }
                     disabled={user.disabledAt !== null}
-                    onChange={(e) => setRole.mutate({ id: user.id, role: e.target.value as Role })}
+                    onChange={(e) =>
+                      setPending({ id: user.id, kind: 'role', role: e.target.value as Role })
+                    }
                   >
                     <option value="admin">admin</option>
                     <option value="auditor">auditor</option>
@@ -88,7 +95,9 @@ export function UsersPage({ selfId }: { selfId: string }) {
                       <button
                         type="button"
                         className="secondary"
-                        onClick={() => disable.mutate({ id: user.id })}
+                        onClick={() =>
+                          setPending({ id: user.id, kind: 'disable', revokeKeys: false })
+                        }
                       >
                         Disable
                       </button>
@@ -96,7 +105,9 @@ export function UsersPage({ selfId }: { selfId: string }) {
                         <button
                           type="button"
                           className="secondary"
-                          onClick={() => disable.mutate({ id: user.id, revokeKeys: true })}
+                          onClick={() =>
+                            setPending({ id: user.id, kind: 'disable', revokeKeys: true })
+                          }
                         >
                           Disable and revoke their {user.activeApiKeys} API key
                           {user.activeApiKeys === 1 ? '' : 's'}
@@ -116,6 +127,27 @@ export function UsersPage({ selfId }: { selfId: string }) {
                       {user.activeApiKeys} API key{user.activeApiKeys === 1 ? '' : 's'} they created
                       still work (see API keys).
                     </p>
+                  )}
+                  {pending?.id === user.id && (
+                    <Confirm
+                      confirmLabel={
+                        pending.kind === 'role'
+                          ? `Make ${pending.role}`
+                          : pending.revokeKeys
+                            ? 'Disable and revoke'
+                            : 'Disable'
+                      }
+                      danger={pending.kind === 'disable'}
+                      onCancel={() => setPending(null)}
+                      onConfirm={() => {
+                        if (pending.kind === 'role')
+                          setRole.mutate({ id: user.id, role: pending.role });
+                        else disable.mutate({ id: user.id, revokeKeys: pending.revokeKeys });
+                        setPending(null);
+                      }}
+                    >
+                      {consequences(pending, user)}
+                    </Confirm>
                   )}
                   {resetting === user.id && (
                     <ResetPasswordForm
@@ -228,4 +260,22 @@ function ResetPasswordForm({
       )}
     </form>
   );
+}
+
+type Pending =
+  | { id: string; kind: 'role'; role: Role }
+  | { id: string; kind: 'disable'; revokeKeys: boolean };
+
+/** What a role change or a disable does, said before it is done. */
+function consequences(pending: Pending, user: { email: string; activeApiKeys: number }): string {
+  const keys = `${user.activeApiKeys} API key${user.activeApiKeys === 1 ? '' : 's'}`;
+  if (pending.kind === 'role') {
+    return pending.role === 'admin'
+      ? `Make ${user.email} an admin? They will manage users and API keys and may erase personal data.`
+      : `Make ${user.email} an auditor? They keep reading, verifying and exporting the log, and lose the Users and API keys pages at once, in every open session.`;
+  }
+  if (pending.revokeKeys) {
+    return `Disable ${user.email} and revoke their ${keys}? They are signed out at once, and every caller using those keys is refused from now on. Revoked keys cannot be restored.`;
+  }
+  return `Disable ${user.email}? They are signed out at once and cannot sign in until enabled again.${user.activeApiKeys > 0 ? ` Their ${keys} keep working.` : ''}`;
 }

@@ -35,6 +35,26 @@ export async function timedQuery(server: RunningServer, input: QueryInput) {
   return { ms: performance.now() - started, page: body.result.data };
 }
 
+/**
+ * Latencies of `times` facets calls (counts, total and histogram of a view), one after
+ * another, as the dashboard asks for them beside each page.
+ */
+export async function facetLatencies(
+  server: RunningServer,
+  filter: QueryInput['filter'],
+  times: number,
+) {
+  const path = `/trpc/facets?input=${encodeURIComponent(JSON.stringify({ filter, top: 8 }))}`;
+  for (let i = 0; i < 2; i++) await call(server, path); // warm-up
+  const ms: number[] = [];
+  for (let i = 0; i < times; i++) {
+    const started = performance.now();
+    await (await call(server, path)).json();
+    ms.push(performance.now() - started);
+  }
+  return ms;
+}
+
 /** Latencies of `times` first-page queries, one after another. */
 export async function queryLatencies(server: RunningServer, input: QueryInput, times: number) {
   for (let i = 0; i < 5; i++) await timedQuery(server, input); // warm-up

@@ -385,3 +385,18 @@ test('live tail: an event logged by another client appears on top, once', async 
   await page.waitForTimeout(1500);
   await expect(arrived).toHaveCount(1);
 });
+
+test('times say their zone, and switch between local and UTC for good', async ({ page }) => {
+  await page.goto('/');
+  const firstTime = page.locator('table.events tbody tr[tabindex] time').first();
+  await expect(firstTime).toBeVisible();
+  const iso = (await firstTime.getAttribute('datetime')) as string;
+  await page.getByLabel('Times in').selectOption('utc');
+  const utc = new Date(iso).toISOString().slice(11, 19); // hh:mm:ss in UTC
+  const [h, m, sec] = utc.split(':').map(Number) as [number, number, number];
+  const twelve = `${String(h % 12 || 12).padStart(2, '0')}:${String(m).padStart(2, '0')}:${String(sec).padStart(2, '0')}`;
+  await expect(firstTime).toHaveText(new RegExp(`(${utc}|${twelve} [AP]M) UTC$`));
+  await page.reload();
+  await expect(page.getByLabel('Times in')).toHaveValue('utc');
+  await expect(page.locator('table.events tbody tr[tabindex] time').first()).toHaveText(/UTC$/);
+});

@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, Route, Switch, useLocation } from 'wouter';
+import { setTimeZone, type TimeZoneChoice, useTimeZone } from './components/format';
 import { lastLogView } from './filters';
 import { ApiKeysPage } from './pages/ApiKeysPage';
 import { LoginPage } from './pages/LoginPage';
@@ -32,6 +33,7 @@ export function App() {
           <Link href="/password">Password</Link>
         </nav>
         <div className="whoami">
+          <TimeZoneSwitch />
           <span>
             {user.name} <span className="tag">{user.role}</span>
           </span>
@@ -69,4 +71,19 @@ function LogLink() {
   // Read again on every navigation, after the log page has remembered its view.
   useLocation();
   return <Link href={lastLogView()}>Log</Link>;
+}
+
+/** Every time on every page in the browser's zone or in UTC. */
+function TimeZoneSwitch() {
+  const zone = useTimeZone();
+  const local = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return (
+    <label className="time-zone">
+      Times in{' '}
+      <select value={zone} onChange={(e) => setTimeZone(e.target.value as TimeZoneChoice)}>
+        <option value="local">{local}</option>
+        <option value="utc">UTC</option>
+      </select>
+    </label>
+  );
 }

@@ -3,7 +3,7 @@ import type { Qualifier } from '@auditlog/audit/search';
 import { useEffect } from 'react';
 import { ChangesDiff } from './ChangesDiff';
 import { EraseActor } from './EraseActor';
-import { formatResource, formatTime } from './format';
+import { formatResource, formatTime, useTimeZone } from './format';
 import { ProofBadge } from './ProofBadge';
 
 /** Every field of one event, for the moment a row needs a closer look. */
@@ -19,6 +19,7 @@ interface Props {
 type Row = [label: string, value: string | null, search?: [Qualifier, string]];
 
 export function EventDetail({ event, canErase, onClose, onSearch }: Props) {
+  useTimeZone(); // redraw the times when the zone is switched
   useEffect(() => {
     const close = (e: KeyboardEvent) => {
       if (e.key === 'Escape') onClose();

@@ -1,6 +1,6 @@
 import type { AuditEvent } from '@auditlog/audit';
 import { type ColumnDef, tableFeatures, useTable } from '@tanstack/react-table';
-import { formatResource, formatTime } from './format';
+import { formatResource, formatTime, useTimeZone } from './format';
 import { LoadingRows } from './LoadingRows';
 
 const features = tableFeatures({});
@@ -61,6 +61,7 @@ interface Props {
 }
 
 export function EventTable({ events, status, selectedId, onSelect }: Props) {
+  useTimeZone(); // redraw the times when the zone is switched
   const stale = status === 'updating';
   const table = useTable({
     features,

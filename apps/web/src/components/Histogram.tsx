@@ -1,5 +1,5 @@
 import { type PointerEvent, useRef, useState } from 'react';
-import { formatTime } from './format';
+import { formatTime, useTimeZone } from './format';
 
 interface Props {
   histogram: { width: number; buckets: { start: string; success: number; failure: number }[] };
@@ -19,6 +19,7 @@ const HEIGHT = 60;
  * width chosen by the server from the range). Dragging across bars sets the range to them.
  */
 export function Histogram({ histogram, approximate, stale, onRange }: Props) {
+  useTimeZone(); // redraw the times when the zone is switched
   const svg = useRef<SVGSVGElement>(null);
   const [drag, setDrag] = useState<{ from: number; to: number }>();
   const { buckets, width } = histogram;

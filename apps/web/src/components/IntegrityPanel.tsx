@@ -1,13 +1,14 @@
 import { skipToken, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTRPC } from '../trpc';
-import { formatTime } from './format';
+import { formatTime, useTimeZone } from './format';
 
 /**
  * Where an auditor sees that the trail is intact: the latest signed checkpoint, the last
  * verification, and a Verify button that re-computes the tree from every stored event.
  */
 export function IntegrityPanel() {
+  useTimeZone(); // redraw the times when the zone is switched
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [jobId, setJobId] = useState<string>();

@@ -2,7 +2,7 @@ import type { RouterInputs } from '@auditlog/api';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Confirm } from '../components/Confirm';
-import { formatTime } from '../components/format';
+import { formatTime, useTimeZone } from '../components/format';
 import { LoadingRows } from '../components/LoadingRows';
 import { useTRPC } from '../trpc';
 
@@ -10,6 +10,7 @@ type Scope = RouterInputs['apiKeys']['create']['scopes'][number];
 const SCOPES = ['log:write', 'log:read', 'log:export'] as const satisfies readonly Scope[];
 
 export function ApiKeysPage() {
+  useTimeZone(); // redraw the times when the zone is switched
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const keys = useQuery(trpc.apiKeys.list.queryOptions());

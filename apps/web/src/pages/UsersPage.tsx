@@ -2,7 +2,7 @@ import type { RouterInputs } from '@auditlog/api';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Confirm } from '../components/Confirm';
-import { formatTime } from '../components/format';
+import { formatTime, useTimeZone } from '../components/format';
 import { LoadingRows } from '../components/LoadingRows';
 import { NewPasswordField } from '../components/NewPasswordField';
 import { useTRPC } from '../trpc';
@@ -10,6 +10,7 @@ import { useTRPC } from '../trpc';
 type Role = RouterInputs['users']['setRole']['role'];
 
 export function UsersPage({ selfId }: { selfId: string }) {
+  useTimeZone(); // redraw the times when the zone is switched
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const users = useQuery(trpc.users.list.queryOptions());

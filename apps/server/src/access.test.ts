@@ -121,6 +121,10 @@ describe.each(TEST_DRIVERS)('access over HTTP on %s', (driver) => {
     expect(
       (await app.inject({ url: trpcGet('query', {}), headers: bearer.writer })).statusCode,
     ).toBe(403);
+    // A live tail is refused before any stream opens.
+    expect(
+      (await app.inject({ url: trpcGet('tail', {}), headers: bearer.writer })).statusCode,
+    ).toBe(403);
     expect((await app.inject({ url: '/checkpoint.json', headers: bearer.writer })).statusCode).toBe(
       403,
     );

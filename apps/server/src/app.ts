@@ -13,6 +13,7 @@ import { registerExportRoute } from './export-route';
 import { registerErrorHandlers, sendError, sendNotFound } from './http-errors';
 import { registerIntegrityRoutes } from './integrity-routes';
 import { callerFactory, callerOf } from './request-context';
+import { registerTailPrecheck } from './tail-precheck';
 
 export interface AppOptions {
   services: Services;
@@ -121,6 +122,8 @@ export async function buildApp({
   await app.register(fastifyCookie);
   registerAuthHooks(app, services.credentials);
   registerBodyGuard(app);
+  const callerFor = callerFactory(services, cookieSecure);
+  registerTailPrecheck(app, callerFor);
 
   // Sign-in and sign-out come one per request, so no batch can race the sign-in limits.
   app.addHook('onRequest', async (request, reply) => {
@@ -151,7 +154,6 @@ export async function buildApp({
     } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
   });
 
-  const callerFor = callerFactory(services, cookieSecure);
   registerExportRoute(app, callerFor);
   registerIntegrityRoutes(app, callerFor, services);
   const { store } = services;

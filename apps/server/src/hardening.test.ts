@@ -245,6 +245,19 @@ describe.each(TEST_DRIVERS)('hostile and awkward input over HTTP on %s', (driver
     const procedures = Object.entries(appRouter._def.procedures).filter(
       ([path]) => path !== 'auth.signOut',
     );
+    // A subscription that is accepted streams for good: it is read over a real connection,
+    // up to its first message, then dropped.
+    const base = app.server.listening
+      ? `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
+      : await app.listen({ host: '127.0.0.1', port: 0 });
+    const openStream = async (url: string, headers: Record<string, string>) => {
+      const stop = new AbortController();
+      const response = await fetch(`${base}${url}`, { headers, signal: stop.signal });
+      const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+      const first = await reader.read();
+      stop.abort();
+      return { statusCode: response.status, body: new TextDecoder().decode(first.value) };
+    };
     for (const [path, procedure] of procedures) {
       const type = (procedure as { _def: { type: string } })._def.type;
       for (const input of corpus) {
@@ -252,7 +265,9 @@ describe.each(TEST_DRIVERS)('hostile and awkward input over HTTP on %s', (driver
           const response =
             type === 'mutation'
               ? await post(`/trpc/${path}`, input, headers)
-              : await app.inject({ url: trpcGet(path, input), headers });
+              : type === 'subscription'
+                ? await openStream(trpcGet(path, input), headers)
+                : await app.inject({ url: trpcGet(path, input), headers });
           const where = `${path} ${JSON.stringify(input)?.slice(0, 80)}`;
           expect(response.statusCode, where).toBeLessThan(500);
           expect(response.body, where).not.toMatch(LEAKS);

@@ -400,3 +400,27 @@ test('times say their zone, and switch between local and UTC for good', async ({
   await expect(page.getByLabel('Times in')).toHaveValue('utc');
   await expect(page.locator('table.events tbody tr[tabindex] time').first()).toHaveText(/UTC$/);
 });
+
+test('an open event is part of the link: reload keeps it, and a link opens one from any page', async ({
+  page,
+}) => {
+  await page.goto('/?q=action%3Aauth.*');
+  await rows(page).nth(2).click();
+  const detail = page.getByRole('complementary', { name: 'Event detail' });
+  const id = (await rows(page).nth(2).getAttribute('data-id')) as string;
+  await expect(page).toHaveURL(new RegExp(`event=${id}`));
+  await page.reload();
+  await expect(detail).toContainText(id);
+
+  // An event from the second page, opened by a link to it alone.
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Older →' }).click();
+  await expect(page.getByText('Events 51–100')).toBeVisible();
+  const older = (await rows(page).nth(5).getAttribute('data-id')) as string;
+  await page.goto(`/?event=${older}`);
+  await expect(detail).toContainText(older);
+  await expect(page.getByTestId('proof-badge')).toHaveText(/✓ Proven/);
+  await page.keyboard.press('Escape');
+  await expect(detail).toBeHidden();
+  await expect(page).not.toHaveURL(/event=/);
+});

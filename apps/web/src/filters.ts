@@ -15,6 +15,8 @@ export interface FilterForm {
   range: string;
   from: string;
   to: string;
+  /** The open event's id: not a filter, but part of the view a link reproduces. */
+  event: string;
 }
 
 /** The relative ranges offered, as the URL writes them, with their length. */
@@ -35,6 +37,7 @@ export const EMPTY_FORM: FilterForm = {
   range: '',
   from: '',
   to: '',
+  event: '',
 };
 
 const KEYS = Object.keys(EMPTY_FORM) as (keyof FilterForm)[];

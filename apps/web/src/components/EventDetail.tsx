@@ -2,6 +2,7 @@ import type { AuditEvent } from '@auditlog/audit';
 import type { Qualifier } from '@auditlog/audit/search';
 import { useEffect } from 'react';
 import { ChangesDiff } from './ChangesDiff';
+import { CopyButton } from './CopyButton';
 import { EraseActor } from './EraseActor';
 import { formatResource, formatTime, useTimeZone } from './format';
 import { ProofBadge } from './ProofBadge';
@@ -61,6 +62,10 @@ export function EventDetail({ event, canErase, onClose, onSearch }: Props) {
           ×
         </button>
       </header>
+      <div className="detail-actions">
+        <CopyButton label="Copy link" text={`${window.location.origin}/?event=${event.id}`} />
+        <CopyButton label="Copy id" text={event.id} />
+      </div>
       <ProofBadge id={event.id} />
       <dl>
         {rows

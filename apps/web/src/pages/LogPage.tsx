@@ -1,6 +1,6 @@
 import type { AuditEvent } from '@auditlog/audit';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { keepPreviousData, skipToken, useQuery } from '@tanstack/react-query';
+import { useEffect, useMemo, useState } from 'react';
 import { useLocation, useSearch } from 'wouter';
 import { DownloadButtons } from '../components/DownloadButtons';
 import { EventDetail } from '../components/EventDetail';
@@ -34,14 +34,15 @@ export function LogPage({ canErase }: { canErase: boolean }) {
   const minute = Math.floor(Date.now() / 60_000);
   // biome-ignore lint/correctness/useExhaustiveDependencies: a relative range moves each minute
   const filter = useMemo(() => filterFromForm(form), [form, minute]);
-  // Cursors of the pages already visited, so "Newer" can step back through them; a new
-  // view starts again from its first page, with nothing open.
-  const [paging, setPaging] = useState({ search, cursors: [undefined] as (string | undefined)[] });
-  const [selectedId, setSelectedId] = useState<string>();
-  if (paging.search !== search) {
-    setPaging({ search, cursors: [undefined] });
-    setSelectedId(undefined);
-  }
+  // Cursors of the pages already visited, so "Newer" can step back through them; other
+  // filters start again from the first page (opening an event keeps the page).
+  const view = searchFromForm({ ...form, event: '' });
+  const [paging, setPaging] = useState({ view, cursors: [undefined] as (string | undefined)[] });
+  if (paging.view !== view) setPaging({ view, cursors: [undefined] });
+  // The open event is in the URL too, so a link (or a reload) opens it again.
+  const selectedId = form.event || undefined;
+  const select = (id: string | undefined) =>
+    navigate(`/${searchFromForm({ ...form, event: id ?? '' })}`, { replace: true });
   const cursors = paging.cursors;
   const setCursors = (next: (c: (string | undefined)[]) => (string | undefined)[]) =>
     setPaging((p) => ({ ...p, cursors: next(p.cursors) }));
@@ -75,16 +76,19 @@ export function LogPage({ canErase }: { canErase: boolean }) {
   );
   const events =
     pageEvents && live && onFirstPage ? withArrived(tail.arrived, pageEvents) : pageEvents;
-  const selected = events?.find((e) => e.id === selectedId);
+  const onPage = events?.find((e) => e.id === selectedId);
+  // An event opened by a link may be on no page loaded here: it is fetched by its id.
+  const linked = useQuery(
+    trpc.integrity.get.queryOptions(selectedId && !onPage ? { id: selectedId } : skipToken),
+  );
+  const selected = onPage ?? linked.data?.event;
 
-  const applyFilter = (next: FilterForm) => navigate(`/${searchFromForm(next)}`);
+  const applyFilter = (next: FilterForm) => navigate(`/${searchFromForm({ ...next, event: '' })}`);
   // Focus goes back to the event's row, where the keyboard left off.
-  const closeDetail = useCallback(() => {
-    setSelectedId((id) => {
-      if (id) document.querySelector<HTMLElement>(`tr[data-id="${id}"]`)?.focus();
-      return undefined;
-    });
-  }, []);
+  const closeDetail = () => {
+    select(undefined);
+    if (selectedId) document.querySelector<HTMLElement>(`tr[data-id="${selectedId}"]`)?.focus();
+  };
   useLogKeys();
 
   return (
@@ -151,12 +155,7 @@ export function LogPage({ canErase }: { canErase: boolean }) {
               }
             />
           )}
-          <EventTable
-            events={events}
-            status={status}
-            selectedId={selectedId}
-            onSelect={setSelectedId}
-          />
+          <EventTable events={events} status={status} selectedId={selectedId} onSelect={select} />
           <Pager
             pageNumber={cursors.length}
             shown={status === 'ready' ? (events?.length ?? 0) : undefined}

@@ -31,3 +31,16 @@ test('every page has no serious or critical accessibility violation', async ({ p
     expect(await seriousViolations(page), name).toEqual([]);
   }
 });
+
+test('the dark theme follows the system and passes the same scan', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await signIn(page, ADMIN);
+  await page.goto('/?q=action%3Aauth.*');
+  await expect(page.locator('table.events tbody tr[tabindex]').first()).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  expect(await seriousViolations(page), 'log, dark').toEqual([]);
+  // A choice outlasts the system's.
+  await page.getByLabel('Theme').selectOption('light');
+  await page.reload();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+});

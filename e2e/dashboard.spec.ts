@@ -7,6 +7,8 @@ const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 // Event rows (focusable), not the placeholders shown while a page loads.
 const rows = (page: Page) => page.locator('table.events tbody tr[tabindex]');
+// The rows shown are the current view's, not the previous one's kept while it loads.
+const settled = (page: Page) => expect(page.locator('table.events tbody.stale')).toHaveCount(0);
 const column = (page: Page, index: number) =>
   page.locator(`table.events tbody tr[tabindex] td:nth-child(${index})`);
 
@@ -40,6 +42,7 @@ test('an auditor filters by action and date range, pages, and downloads the CSV'
 
   // Filter by action: every row shown is that action.
   await applyFilters(page, { Action: 'user.deleted' });
+  await settled(page);
   await expect(column(page, 3).first()).toHaveText('user.deleted');
   const actions = await column(page, 3).allTextContents();
   expect(new Set(actions)).toEqual(new Set(['user.deleted']));
@@ -50,6 +53,7 @@ test('an auditor filters by action and date range, pages, and downloads the CSV'
   const to = utcDay(Date.now() - 11 * DAY);
   await applyFilters(page, { From: from, To: to });
   await expect(page).toHaveURL(new RegExp(`from=${from}&to=${to}`));
+  await settled(page);
   await expect.poll(() => rows(page).count()).toBeLessThan(allDeletions);
   const times = await page
     .locator('table.events tbody time')
@@ -213,6 +217,7 @@ test('an auditor searches in the query language, sees a mistake underlined, and 
   await expect(box).toHaveAttribute('aria-invalid', 'false');
   await page.getByRole('button', { name: 'Apply' }).click();
   await expect(page).toHaveURL(/q=action%3Aauth\.\*\+-outcome%3Asuccess/);
+  await settled(page);
   await expect(column(page, 3).first()).toHaveText(/^auth\./);
   const shown = await column(page, 3).allTextContents();
   expect(shown.length).toBeGreaterThan(0);
@@ -276,6 +281,7 @@ test('an auditor picks and excludes facet values and sees the counts follow', as
   await expect(page.getByRole('combobox', { name: 'Search' })).toHaveValue(
     '-outcome:failure action:auth.*',
   );
+  await settled(page);
   await expect(column(page, 3).first()).toHaveText(/^auth\./);
   for (const name of await column(page, 3).allTextContents()) expect(name).toMatch(/^auth\./);
 });
@@ -347,6 +353,7 @@ test('an auditor narrows the range by dragging across the histogram', async ({ p
   await expect(search).toHaveValue(/^created:>=\S+ created:<\S+$/);
   const [, from, to] = /created:>=(\S+) created:<(\S+)/.exec(await search.inputValue()) ?? [];
   await expect(page).toHaveURL(/q=created/);
+  await settled(page);
   await expect(rows(page).first()).toBeVisible();
   const times = await page
     .locator('table.events tbody tr[tabindex] time')

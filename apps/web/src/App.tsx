@@ -1,4 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { Link, Route, Switch, useLocation } from 'wouter';
 import { setTimeZone, type TimeZoneChoice, useTimeZone } from './components/format';
 import { lastLogView } from './filters';
@@ -7,6 +8,7 @@ import { LoginPage } from './pages/LoginPage';
 import { LogPage } from './pages/LogPage';
 import { PasswordPage } from './pages/PasswordPage';
 import { UsersPage } from './pages/UsersPage';
+import { chooseTheme, type ThemeChoice, themeChoice } from './theme';
 import { useTRPC } from './trpc';
 
 /** Signs the visitor in, then shows the pages their role opens. */
@@ -33,6 +35,7 @@ export function App() {
           <Link href="/password">Password</Link>
         </nav>
         <div className="whoami">
+          <ThemeSwitch />
           <TimeZoneSwitch />
           <span>
             {user.name} <span className="tag">{user.role}</span>
@@ -78,11 +81,33 @@ function TimeZoneSwitch() {
   const zone = useTimeZone();
   const local = Intl.DateTimeFormat().resolvedOptions().timeZone;
   return (
-    <label className="time-zone">
+    <label className="header-setting">
       Times in{' '}
       <select value={zone} onChange={(e) => setTimeZone(e.target.value as TimeZoneChoice)}>
         <option value="local">{local}</option>
         <option value="utc">UTC</option>
+      </select>
+    </label>
+  );
+}
+
+/** Light, dark, or the system's. */
+function ThemeSwitch() {
+  const [choice, setChoice] = useState(themeChoice);
+  return (
+    <label className="header-setting">
+      Theme{' '}
+      <select
+        value={choice}
+        onChange={(e) => {
+          const next = e.target.value as ThemeChoice;
+          chooseTheme(next);
+          setChoice(next);
+        }}
+      >
+        <option value="system">System</option>
+        <option value="light">Light</option>
+        <option value="dark">Dark</option>
       </select>
     </label>
   );

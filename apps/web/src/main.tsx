@@ -5,6 +5,7 @@ import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import { StrictMode, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { startTheme } from './theme';
 import { makeTrpcClient, TRPCProvider } from './trpc';
 import './styles.css';
 
@@ -37,6 +38,7 @@ function Root() {
   );
 }
 
+startTheme();
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 createRoot(root).render(

@@ -41,8 +41,7 @@ export function whereSql(
   /** The last position included (oldest first only): how an export bounds a page. */
   through?: CursorPosition,
 ) {
-  const and = conditions(filter, position, order);
-  if (filter.actor) and.push(actorSql(filter.actor));
+  const and = filterConditions(filter, position, order);
   if (through) {
     and.push(
       Prisma.sql`("createdAt", seq) <= (${through.createdAt}::timestamptz, ${BigInt(through.seq)}::bigint)`,
@@ -53,6 +52,17 @@ export function whereSql(
 
 const where = (and: Prisma.Sql[]) =>
   and.length > 0 ? Prisma.sql`WHERE ${Prisma.join(and, ' AND ')}` : Prisma.empty;
+
+/** Every condition of the filter, and the keyset position. */
+function filterConditions(
+  filter: EventFilter,
+  position: CursorPosition | undefined,
+  order: Order,
+): Prisma.Sql[] {
+  const and = conditions(filter, position, order);
+  if (filter.actor) and.push(actorSql(filter.actor));
+  return and;
+}
 
 /** Every condition of the filter but the actor, and the keyset position. */
 function conditions(
@@ -100,9 +110,9 @@ export function eventPageSql(
   const sort = Prisma.sql`ORDER BY "createdAt" ${direction}, seq ${direction} LIMIT ${options.limit + 1}`;
   let page = Prisma.sql`SELECT * FROM "AuditLog" ${whereSql(filter, position, order)} ${sort}`;
   if (filter.actor) {
-    // An actor is an id or an email (in any case): each has its index, ordered by time. Two ordered
-    // reads of a page each, merged, rather than every event of the actor read and
-    // sorted (12 ms for an actor with 200 events at 1,000,000; more, the busier).
+    // An actor is an id or an email (in any case): each has its index, ordered by time.
+    // Two ordered reads of a page each, merged, rather than every event of the actor
+    // read and sorted (12 ms for an actor with 200 events at 1,000,000; more, the busier).
     const rest = conditions(filter, position, order);
     const byId = where([...rest, Prisma.sql`"actorId" = ${filter.actor}`]);
     const byEmail = where([
@@ -161,9 +171,9 @@ export async function queryEvents(
 
 /**
  * Up to `limit` events matching `filter` with a seq in (after, upTo], in commit order:
- * what a live tail sends next. Each seq is taken under the log head's
- * row lock and held until commit, so commits are seen in seq order: reading past the
- * last seq sent can neither skip an event nor send one twice.
+ * what a live tail sends next. Each seq is taken under the log head's row lock and held
+ * until commit, so commits are seen in seq order: reading past the last seq sent can
+ * neither skip an event nor send one twice.
  */
 export async function eventsAfterSeq(
   prisma: PrismaClient,
@@ -171,8 +181,7 @@ export async function eventsAfterSeq(
   range: { after: number; upTo: number },
   limit: number,
 ): Promise<AuditEvent[]> {
-  const and = conditions(filter, undefined, 'newest');
-  if (filter.actor) and.push(actorSql(filter.actor));
+  const and = filterConditions(filter, undefined, 'newest');
   and.push(Prisma.sql`seq > ${BigInt(range.after)} AND seq <= ${BigInt(range.upTo)}`);
   const rows = await prisma.$queryRaw<(AuditLog & { leafHash: Uint8Array | null })[]>(
     withHashesSql(

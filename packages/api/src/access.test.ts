@@ -23,7 +23,7 @@ const anyId = { id: randomUUID() };
 // Every procedure that is not public, with a valid input and what it requires.
 const PROCEDURES: [
   string,
-  'log:write' | 'log:read' | 'log:export' | 'admin' | 'any credentials',
+  'log:write' | 'log:read' | 'log:export' | 'admin' | 'a person' | 'any credentials',
   (api: Api) => Promise<unknown>,
 ][] = [
   ['logAction', 'log:write', (api) => api.logAction(entry)],
@@ -70,6 +70,10 @@ const PROCEDURES: [
   ['apiKeys.create', 'admin', (api) => api.apiKeys.create({ name: 'k', scopes: ['log:read'] })],
   ['apiKeys.revoke', 'admin', (api) => api.apiKeys.revoke(anyId)],
   ['auth.signOut', 'any credentials', (api) => api.auth.signOut()],
+  ['views.list', 'a person', (api) => api.views.list()],
+  ['views.create', 'a person', (api) => api.views.create({ name: 'v', query: {} })],
+  ['views.update', 'a person', (api) => api.views.update({ ...anyId, pinned: true })],
+  ['views.delete', 'a person', (api) => api.views.delete(anyId)],
 ];
 
 const key = (scopes: Scope[]): Principal => ({
@@ -96,6 +100,8 @@ const LACKING: Record<string, [string, Principal][]> = {
     ['an auditor', principals.auditor],
     ['a key with every scope', principals.service],
   ],
+  // Saved views are kept per person: no key has any.
+  'a person': [['a key with every scope', principals.service]],
 };
 
 async function code(call: Promise<unknown>): Promise<string> {
@@ -141,7 +147,7 @@ describe.each(TEST_DRIVERS)('who may call what on %s', (driver) => {
     const allowed =
       permission === 'admin'
         ? principals.admin
-        : permission === 'any credentials'
+        : permission === 'any credentials' || permission === 'a person'
           ? principals.auditor
           : key([permission]);
     expect(await code(call(caller.as(allowed)))).not.toMatch(/UNAUTHORIZED|FORBIDDEN/);

@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { type AccountStore, type AuditStore, VerificationRuns } from '@auditlog/db';
+import { type AccountStore, type AuditStore, SavedViewStore, VerificationRuns } from '@auditlog/db';
 import { Credentials } from './auth/credentials';
 import type { Principal } from './auth/principal';
 import { CheckpointSigner } from './checkpoint-signer';
@@ -15,6 +15,8 @@ export interface SessionCookie {
 export interface Services {
   store: AuditStore;
   accounts: AccountStore;
+  /** Named views of the log, each person's and the team's. */
+  views: SavedViewStore;
   /** Verifies API keys and sessions (remembering them briefly). */
   credentials: Credentials;
   /** Ed25519 key that signs checkpoints. */
@@ -45,6 +47,7 @@ export function createServices(input: {
 }): Services {
   return {
     ...input,
+    views: new SavedViewStore(input.store.db),
     credentials: new Credentials(input.accounts),
     checkpoints: new CheckpointSigner(input.store, input.signingKey),
     verifications: new VerificationJobs(new VerificationRuns(input.store.db)),

@@ -6,6 +6,7 @@ import { privacyRouter } from './routers/privacy';
 import { queryRouter } from './routers/query';
 import { tailRouter } from './routers/tail';
 import { usersRouter } from './routers/users';
+import { viewsRouter } from './routers/views';
 import { createCallerFactory, mergeRouters, router } from './trpc';
 
 // The owner's contract names `logAction`, `logMany`, `query` and `export` at the top
@@ -21,6 +22,7 @@ export const appRouter = mergeRouters(
     auth: authRouter,
     users: usersRouter,
     apiKeys: apiKeysRouter,
+    views: viewsRouter,
   }),
 );
 

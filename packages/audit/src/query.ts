@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from './limits';
-import { parseSearch, type SearchProblem } from './search';
+import { parseSearch, searchProblemText } from './search';
 import { safeText } from './text';
 
 const isoTime = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' });
@@ -51,9 +51,3 @@ export type QueryInput = z.input<typeof querySchema>;
 
 export const exportFormats = ['csv', 'json'] as const;
 export type ExportFormat = (typeof exportFormats)[number];
-
-/** A problem as an API error says it: where, what is there, and what is wrong. */
-export function searchProblemText(q: string, problem: SearchProblem): string {
-  const at = q.slice(problem.start, problem.end);
-  return `at characters ${problem.start + 1}-${Math.max(problem.end, problem.start + 1)}${at ? ` ("${at.slice(0, 40)}")` : ''}: ${problem.message}`;
-}

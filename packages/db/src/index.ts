@@ -21,3 +21,8 @@ export { type EventPage, InvalidCursorError, type Order } from './query/query';
 export { AuditStore, type AuditStoreOptions } from './store';
 export { type VerificationRun, VerificationRuns } from './tree/verification-runs';
 export type { VerificationResult } from './tree/verify-tree';
+export {
+  type SavedView,
+  type SavedViewChange,
+  SavedViewStore,
+} from './views/saved-view-store';

@@ -1,3 +1,4 @@
 export * from './facets';
+export * from './log-view';
 export * from './search-syntax';
 export * from './search-terms';

@@ -185,3 +185,9 @@ function createdRange(value: string): { from?: string; to?: string } | string {
       return { from: iso(time.start), to: iso(time.end) };
   }
 }
+
+/** A problem as an API error says it: where, what is there, and what is wrong. */
+export function searchProblemText(q: string, problem: SearchProblem): string {
+  const at = q.slice(problem.start, problem.end);
+  return `at characters ${problem.start + 1}-${Math.max(problem.end, problem.start + 1)}${at ? ` ("${at.slice(0, 40)}")` : ''}: ${problem.message}`;
+}

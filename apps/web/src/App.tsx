@@ -54,7 +54,7 @@ export function App() {
         </Route>
         <Route path="/api-keys">{isAdmin ? <ApiKeysPage /> : <NeedsAdmin what="API keys" />}</Route>
         <Route>
-          <LogPage canErase={isAdmin} />
+          <LogPage me={user} />
         </Route>
       </Switch>
     </div>

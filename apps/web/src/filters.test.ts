@@ -9,8 +9,28 @@ describe('filter form', () => {
       actor: 'ada@example.com',
       from: '2026-11-01',
     };
-    expect(formFromSearch(searchFromForm(form))).toEqual(form);
+    expect(formFromSearch(searchFromForm(form))).toEqual({ form, problems: [] });
     expect(searchFromForm(EMPTY_FORM)).toBe('');
+  });
+
+  it('names each parameter of a link it cannot use, and keeps the others', () => {
+    const { form, problems } = formFromSearch(
+      '?q=colour:red&actor=ada&range=2w&from=1+Jan&sort=up&event=42',
+    );
+    expect(form).toEqual({ ...EMPTY_FORM, actor: 'ada' });
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^The link's search "colour:red" was left out: at characters 1-6 .*unknown qualifier "colour"/,
+      ),
+      expect.stringMatching(/^The link's range "2w" was left out: .*"15m"/),
+      `The link's "from" day "1 Jan" was left out: must be a day, yyyy-mm-dd.`,
+      `The link's parameter "sort" means nothing here and was left out.`,
+      `The link's event "42" is not an event id and was left out.`,
+    ]);
+    expect(formFromSearch('?range=7d&from=2026-01-01')).toEqual({
+      form: { ...EMPTY_FORM, range: '7d' },
+      problems: [`The link has both a relative range and days; the range "7d" is used.`],
+    });
   });
 
   it('turns whole days into a half-open range that includes the "to" day', () => {
@@ -22,8 +42,7 @@ describe('filter form', () => {
 
   it('keeps a relative range relative: it starts that long before now, to the minute', () => {
     const now = Date.parse('2026-11-29T12:34:56Z');
-    const form = { ...EMPTY_FORM, range: '24h', from: '2026-01-01' };
-    expect(searchFromForm(form)).toBe('?range=24h&from=2026-01-01');
+    const form = { ...EMPTY_FORM, range: '24h' };
     expect(filterFromForm(form, now)).toEqual({ from: '2026-11-28T12:34:00.000Z' });
     expect(filterFromForm(form, now + 60_000).from).toBe('2026-11-28T12:35:00.000Z');
   });

@@ -1,4 +1,12 @@
 import type { EventFilter } from '@auditlog/audit';
+import {
+  LOG_VIEW_FIELDS,
+  type LogView,
+  type LogViewField,
+  logViewFields,
+  RELATIVE_RANGES,
+  type RelativeRange,
+} from '@auditlog/audit/search';
 
 /**
  * What the filter bar holds, as typed: dates are whole local days (yyyy-mm-dd) and the
@@ -19,15 +27,15 @@ export interface FilterForm {
   event: string;
 }
 
-/** The relative ranges offered, as the URL writes them, with their length. */
-export const RANGES = {
-  '15m': { label: 'Last 15 minutes', ms: 15 * 60_000 },
-  '1h': { label: 'Last hour', ms: 3_600_000 },
-  '24h': { label: 'Last 24 hours', ms: 86_400_000 },
-  '7d': { label: 'Last 7 days', ms: 7 * 86_400_000 },
-  '30d': { label: 'Last 30 days', ms: 30 * 86_400_000 },
-  '90d': { label: 'Last 90 days', ms: 90 * 86_400_000 },
-} as const;
+/** The relative ranges offered, as the URL writes them (logViewSchema), with their label. */
+export const RANGES: Record<RelativeRange, string> = {
+  '15m': 'Last 15 minutes',
+  '1h': 'Last hour',
+  '24h': 'Last 24 hours',
+  '7d': 'Last 7 days',
+  '30d': 'Last 30 days',
+  '90d': 'Last 90 days',
+};
 
 export const EMPTY_FORM: FilterForm = {
   q: '',
@@ -42,9 +50,54 @@ export const EMPTY_FORM: FilterForm = {
 
 const KEYS = Object.keys(EMPTY_FORM) as (keyof FilterForm)[];
 
-export function formFromSearch(search: string): FilterForm {
+const EVENT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const PARAMETER_NAMES: Record<LogViewField, string> = {
+  q: 'search',
+  actor: 'actor',
+  action: 'action',
+  resource: 'resource',
+  range: 'range',
+  from: '"from" day',
+  to: '"to" day',
+};
+
+/**
+ * The view a URL describes, checked by the schema the API checks saved views with. A
+ * parameter that does not pass is left out and named in `problems`, so a mistyped link
+ * says what it lost instead of quietly showing something else.
+ */
+export function formFromSearch(search: string): { form: FilterForm; problems: string[] } {
   const params = new URLSearchParams(search);
-  return Object.fromEntries(KEYS.map((k) => [k, params.get(k) ?? ''])) as unknown as FilterForm;
+  const form = { ...EMPTY_FORM };
+  const problems: string[] = [];
+  for (const [key, value] of params) {
+    if (!value) continue;
+    if (key === 'event') {
+      if (EVENT_ID.test(value)) form.event = value;
+      else problems.push(`The link's event "${value}" is not an event id and was left out.`);
+      continue;
+    }
+    if (!(LOG_VIEW_FIELDS as string[]).includes(key)) {
+      problems.push(`The link's parameter "${key}" means nothing here and was left out.`);
+      continue;
+    }
+    const field = key as LogViewField;
+    const parsed = logViewFields[field].safeParse(value);
+    if (parsed.success) form[field] = value;
+    else {
+      const why = parsed.error.issues.map((i) => i.message).join('; ');
+      problems.push(`The link's ${PARAMETER_NAMES[field]} "${value}" was left out: ${why}.`);
+    }
+  }
+  if (form.range && (form.from || form.to)) {
+    problems.push(
+      `The link has both a relative range and days; the range "${form.range}" is used.`,
+    );
+    form.from = '';
+    form.to = '';
+  }
+  return { form, problems };
 }
 
 export function searchFromForm(form: FilterForm): string {
@@ -52,6 +105,17 @@ export function searchFromForm(form: FilterForm): string {
   for (const key of KEYS) if (form[key].trim()) params.set(key, form[key].trim());
   const text = params.toString();
   return text ? `?${text}` : '';
+}
+
+/** A view as a saved view keeps it: the filled fields, without the open event. */
+export function viewOfForm(form: FilterForm): LogView {
+  const view: Record<string, string> = {};
+  for (const key of LOG_VIEW_FIELDS) if (form[key].trim()) view[key] = form[key].trim();
+  return view as LogView;
+}
+
+export function formOfView(view: LogView): FilterForm {
+  return { ...EMPTY_FORM, ...view };
 }
 
 /** Local midnight of a yyyy-mm-dd day, `addDays` later, as an ISO instant. */
@@ -77,8 +141,8 @@ export function filterFromForm(form: FilterForm, now = Date.now()): EventFilter 
   const resourceId = colon < 0 ? '' : resource.slice(colon + 1);
   if (resourceType) filter.resourceType = resourceType;
   if (resourceId) filter.resourceId = resourceId;
-  const range = RANGES[form.range as keyof typeof RANGES];
-  if (range) filter.from = new Date(Math.floor((now - range.ms) / 60_000) * 60_000).toISOString();
+  const range = RELATIVE_RANGES[form.range as RelativeRange];
+  if (range) filter.from = new Date(Math.floor((now - range) / 60_000) * 60_000).toISOString();
   else if (form.from) filter.from = localDayStart(form.from);
   if (form.to && !range) filter.to = localDayStart(form.to, 1);
   return filter;

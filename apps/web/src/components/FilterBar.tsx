@@ -53,7 +53,7 @@ export function FilterBar({ value, onApply }: Props) {
           <option value="">Any time, or days below</option>
           {Object.entries(RANGES).map(([key, range]) => (
             <option key={key} value={key}>
-              {range.label}
+              {range}
             </option>
           ))}
         </select>

@@ -21,16 +21,17 @@ import { useLiveTail } from '../search/live-tail';
 import { useLogKeys } from '../search/log-keys';
 import { withCreatedRange, withTerm } from '../search/search-edits';
 import { useTRPC } from '../trpc';
+import { SavedViews } from '../views/SavedViews';
 
 const PAGE_SIZE = 50;
 
 /** The log: filters, the table, an event's detail, integrity and downloads. */
-export function LogPage({ canErase }: { canErase: boolean }) {
+export function LogPage({ me }: { me: { id: string; role: 'admin' | 'auditor' } }) {
   const trpc = useTRPC();
   // The URL is the view: a reload, back / forward or a pasted link shows the same one.
   const search = useSearch();
   const [, navigate] = useLocation();
-  const form = useMemo(() => formFromSearch(search), [search]);
+  const { form, problems } = useMemo(() => formFromSearch(search), [search]);
   const minute = Math.floor(Date.now() / 60_000);
   // biome-ignore lint/correctness/useExhaustiveDependencies: a relative range moves each minute
   const filter = useMemo(() => filterFromForm(form), [form, minute]);
@@ -98,7 +99,15 @@ export function LogPage({ canErase }: { canErase: boolean }) {
         <DownloadButtons filter={filter} />
       </div>
       <IntegrityPanel />
+      <SavedViews form={form} me={me} onOpen={applyFilter} />
       <FilterBar value={form} onApply={applyFilter} />
+      {problems.length > 0 && (
+        <div className="error" role="alert">
+          {problems.map((problem) => (
+            <p key={problem}>{problem}</p>
+          ))}
+        </div>
+      )}
       {page.error && (
         <p className="error" role="alert">
           {page.error.message}{' '}
@@ -172,7 +181,7 @@ export function LogPage({ canErase }: { canErase: boolean }) {
         {selected && (
           <EventDetail
             event={selected}
-            canErase={canErase}
+            canErase={me.role === 'admin'}
             onClose={closeDetail}
             onSearch={(qualifier, value) =>
               applyFilter({ ...form, q: withTerm(form.q, qualifier, value) })

@@ -64,7 +64,10 @@ test('a failed sign-in is refused with a clear message and shows up in the log',
   );
 
   await signIn(page, ADMIN);
-  await page.getByLabel('Action', { exact: true }).fill('auth.sign_in_failed');
+  await page
+    .getByRole('form', { name: 'Filters' })
+    .getByLabel('Action', { exact: true })
+    .fill('auth.sign_in_failed');
   await page.getByRole('button', { name: 'Apply' }).click();
   const row = page.locator('table.events tbody tr[tabindex]').first();
   await expect(row).toContainText('auth.sign_in_failed');
@@ -75,7 +78,10 @@ test('a failed sign-in is refused with a clear message and shows up in the log',
 test('an admin erases a person’s data; the event keeps its proof', async ({ page }) => {
   await signIn(page, ADMIN);
   const firstRow = page.locator('table.events tbody tr[tabindex]').first();
-  await page.getByLabel('Action', { exact: true }).fill('document.shared');
+  await page
+    .getByRole('form', { name: 'Filters' })
+    .getByLabel('Action', { exact: true })
+    .fill('document.shared');
   await page.getByRole('button', { name: 'Apply' }).click();
   // Click only once the filtered page has replaced the previous one.
   await expect(firstRow).toContainText('document.shared');
@@ -93,11 +99,17 @@ test('an admin erases a person’s data; the event keeps its proof', async ({ pa
 
   // Nothing findable by the email any more; the events stay, and so do their proofs.
   const actorId = actor.split(' · ')[1]?.split(' ')[0] as string;
-  await page.getByLabel('Actor', { exact: true }).fill(email);
+  await page
+    .getByRole('form', { name: 'Filters' })
+    .getByLabel('Actor', { exact: true })
+    .fill(email);
   await page.getByRole('button', { name: 'Apply' }).click();
   await expect(page.getByText('No events match these filters.')).toBeVisible();
-  await page.getByLabel('Actor', { exact: true }).fill(actorId);
-  await page.getByLabel('Action', { exact: true }).fill('');
+  await page
+    .getByRole('form', { name: 'Filters' })
+    .getByLabel('Actor', { exact: true })
+    .fill(actorId);
+  await page.getByRole('form', { name: 'Filters' }).getByLabel('Action', { exact: true }).fill('');
   await page.getByRole('button', { name: 'Apply' }).click();
   await expect(firstRow).toContainText(actorId);
   await firstRow.click();

@@ -18,27 +18,37 @@ test.beforeEach(async ({ page }) => {
 
 async function applyFilters(page: Page, fields: Record<string, string>) {
   for (const [label, value] of Object.entries(fields)) {
-    await page.getByLabel(label, { exact: true }).fill(value);
+    await page
+      .getByRole('form', { name: 'Filters' })
+      .getByLabel(label, { exact: true })
+      .fill(value);
   }
   await page.getByRole('button', { name: 'Apply' }).click();
 }
 
-test('an auditor filters by action and date range, pages, and downloads the CSV', async ({
+test('an auditor filters by action and date range, scrolls to older events, and downloads the CSV', async ({
   page,
 }) => {
   await page.goto('/');
-  await expect(rows(page)).toHaveCount(50);
-  await expect(page.getByText('Events 1–50')).toBeVisible();
+  await expect(page.getByText('100 events loaded; scroll for older ones')).toBeVisible();
+  const drawn = await rows(page).count();
+  expect(drawn).toBeGreaterThan(10);
+  expect(drawn).toBeLessThan(100);
 
-  // Paging on: the second page holds other, older events.
-  const newest = () => page.locator('table.events tbody time').first().getAttribute('datetime');
-  const firstPageTop = await newest();
-  await page.getByRole('button', { name: 'Older →' }).click();
-  await expect(page.getByText('Events 51–100')).toBeVisible();
-  await expect.poll(newest).not.toBe(firstPageTop);
-  expect(((await newest()) as string) < (firstPageTop as string)).toBe(true);
-  await page.getByRole('button', { name: 'Newer' }).click();
-  await expect(page.getByText('Events 1–50')).toBeVisible();
+  // Scrolling on loads older events under the newer ones, still newest first.
+  const drawnTimes = () =>
+    page
+      .locator('table.events tbody time')
+      .evaluateAll((els) => els.map((el) => el.getAttribute('datetime') ?? ''));
+  const top = (await drawnTimes())[0] as string;
+  await page.mouse.wheel(0, 100_000);
+  await expect(page.getByText('200 events loaded; scroll for older ones')).toBeVisible();
+  await page.mouse.wheel(0, 100_000);
+  const deeper = await drawnTimes();
+  expect(deeper.every((t) => t < top)).toBe(true);
+  expect([...deeper].sort().reverse()).toEqual(deeper);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await expect(page.locator('table.events tbody time').first()).toHaveAttribute('datetime', top);
 
   // Filter by action: every row shown is that action.
   await applyFilters(page, { Action: 'user.deleted' });
@@ -176,24 +186,24 @@ test('on a slow link, nothing says "no events" or "never" before the answer arri
   await expect(integrity).toContainText('Looking up the last verification…');
   await expect(page.getByText('No events')).toHaveCount(0);
   await expect(page.getByText(/Never verified|No checkpoint signed yet/)).toHaveCount(0);
-  await expect(rows(page)).toHaveCount(50);
+  await expect(page.getByText('100 events loaded; scroll for older ones')).toBeVisible();
   await expect(integrity).toContainText(/Signed checkpoint: 3,\d{3} events/);
 
   // A new filter: the old rows stay, dimmed and labelled, until the new ones arrive.
   delayMs = 2500;
   await applyFilters(page, { Action: 'auth.*' });
   await expect(page.getByText('Updating: these rows are from the previous filter…')).toBeVisible();
-  await expect(page.getByRole('button', { name: 'Older →' })).toBeDisabled();
+  await expect(page.getByRole('button', { name: 'Load older events' })).toBeDisabled();
   await expect(page.getByText('Updating: these rows')).toBeHidden();
   for (const action of await column(page, 3).allTextContents()) expect(action).toMatch(/^auth\./);
-  await expect(page.getByRole('button', { name: 'Older →' })).toBeEnabled();
+  await expect(page.getByRole('button', { name: 'Load older events' })).toBeEnabled();
 });
 
 test('an auditor searches in the query language, sees a mistake underlined, and keeps the view on reload', async ({
   page,
 }) => {
   await page.goto('/');
-  await expect(rows(page)).toHaveCount(50);
+  await expect(rows(page).first()).toBeVisible();
   const box = page.getByRole('combobox', { name: 'Search' });
 
   // Qualifiers are offered as the word is typed; Enter takes the highlighted one.
@@ -421,13 +431,56 @@ test('an open event is part of the link: reload keeps it, and a link opens one f
 
   // An event from the second page, opened by a link to it alone.
   await page.goto('/');
-  await page.getByRole('button', { name: 'Older →' }).click();
-  await expect(page.getByText('Events 51–100')).toBeVisible();
-  const older = (await rows(page).nth(5).getAttribute('data-id')) as string;
+  await page.getByRole('button', { name: 'Load older events' }).click();
+  await expect(page.getByText('200 events loaded')).toBeVisible();
+  await page.mouse.wheel(0, 100_000);
+  const older = (await rows(page).last().getAttribute('data-id')) as string;
   await page.goto(`/?event=${older}`);
   await expect(detail).toContainText(older);
   await expect(page.getByTestId('proof-badge')).toHaveText(/✓ Proven/);
   await page.keyboard.press('Escape');
   await expect(detail).toBeHidden();
   await expect(page).not.toHaveURL(/event=/);
+});
+
+test('the whole log scrolls by with only the rows on screen drawn, and columns and density stay as chosen', async ({
+  page,
+}) => {
+  await page.goto('/');
+  const end = page.getByText(/^All [\d,]+ events of this view are shown$/);
+  for (let i = 0; i < 200 && !(await end.isVisible()); i++) {
+    await page.mouse.wheel(0, 20_000);
+    await page.waitForTimeout(30);
+  }
+  await expect(end).toBeVisible();
+  const total = Number(((await end.textContent()) as string).replace(/\D/g, ''));
+  expect(total).toBeGreaterThan(3000);
+  // Thousands loaded, a screenful (and its margins) drawn.
+  await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+  expect(await rows(page).count()).toBeLessThan(100);
+  const last = rows(page).last();
+  await expect(last).toHaveAttribute('aria-rowindex', String(total + 1));
+  await last.focus();
+  await page.keyboard.press('k');
+  await expect(page.locator(`tr[aria-rowindex="${total}"]`)).toBeFocused();
+
+  const settings = page.getByText('Columns and density');
+  await settings.click();
+  await page.getByRole('checkbox', { name: 'IP' }).uncheck();
+  await page.getByLabel('Density').selectOption('compact');
+  const headers = page.locator('table.events thead th');
+  await expect(headers).toHaveText(['Time', 'Actor', 'Action', 'Outcome', 'Resource']);
+  const height = () =>
+    rows(page)
+      .first()
+      .evaluate((el) => el.getBoundingClientRect().height);
+  const compact = await height();
+  await page.reload();
+  await expect(headers).toHaveText(['Time', 'Actor', 'Action', 'Outcome', 'Resource']);
+  expect(await height()).toBe(compact);
+  await settings.click();
+  await page.getByLabel('Density').selectOption('comfortable');
+  expect(await height()).toBeGreaterThan(compact);
+  await page.getByRole('checkbox', { name: 'IP' }).check();
+  await expect(headers).toHaveText(['Time', 'Actor', 'Action', 'Outcome', 'Resource', 'IP']);
 });

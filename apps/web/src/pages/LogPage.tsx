@@ -1,5 +1,5 @@
 import type { AuditEvent } from '@auditlog/audit';
-import { keepPreviousData, skipToken, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, skipToken, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import { useLocation, useSearch } from 'wouter';
 import { DownloadButtons } from '../components/DownloadButtons';
@@ -8,7 +8,9 @@ import { EventTable } from '../components/EventTable';
 import { FilterBar } from '../components/FilterBar';
 import { Histogram } from '../components/Histogram';
 import { IntegrityPanel } from '../components/IntegrityPanel';
-import { Pager } from '../components/Pager';
+import { LoadMore } from '../components/LoadMore';
+import { TableSettings } from '../components/TableSettings';
+import { useTablePreferences } from '../components/table-preferences';
 import { FacetPanel } from '../facets/FacetPanel';
 import {
   type FilterForm,
@@ -23,7 +25,8 @@ import { withCreatedRange, withTerm } from '../search/search-edits';
 import { useTRPC } from '../trpc';
 import { SavedViews } from '../views/SavedViews';
 
-const PAGE_SIZE = 50;
+// Rows per keyset page: a screenful or two, so the first answer stays quick.
+const PAGE_SIZE = 100;
 
 /** The log: filters, the table, an event's detail, integrity and downloads. */
 export function LogPage({ me }: { me: { id: string; role: 'admin' | 'auditor' } }) {
@@ -35,48 +38,43 @@ export function LogPage({ me }: { me: { id: string; role: 'admin' | 'auditor' } 
   const minute = Math.floor(Date.now() / 60_000);
   // biome-ignore lint/correctness/useExhaustiveDependencies: a relative range moves each minute
   const filter = useMemo(() => filterFromForm(form), [form, minute]);
-  // Cursors of the pages already visited, so "Newer" can step back through them; other
-  // filters start again from the first page (opening an event keeps the page).
-  const view = searchFromForm({ ...form, event: '' });
-  const [paging, setPaging] = useState({ view, cursors: [undefined] as (string | undefined)[] });
-  if (paging.view !== view) setPaging({ view, cursors: [undefined] });
   // The open event is in the URL too, so a link (or a reload) opens it again.
   const selectedId = form.event || undefined;
   const select = (id: string | undefined) =>
     navigate(`/${searchFromForm({ ...form, event: id ?? '' })}`, { replace: true });
-  const cursors = paging.cursors;
-  const setCursors = (next: (c: (string | undefined)[]) => (string | undefined)[]) =>
-    setPaging((p) => ({ ...p, cursors: next(p.cursors) }));
-  const cursor = cursors.at(-1);
 
   useEffect(() => rememberLogView(search), [search]);
 
-  const page = useQuery({
-    ...trpc.query.queryOptions({ filter, cursor, limit: PAGE_SIZE }),
-    placeholderData: keepPreviousData,
-  });
+  // Keyset pages, older as the reader scrolls: each starts where the last one ended.
+  const pages = useInfiniteQuery(
+    trpc.query.infiniteQueryOptions(
+      { filter, limit: PAGE_SIZE },
+      { getNextPageParam: (last) => last.nextCursor, placeholderData: keepPreviousData },
+    ),
+  );
   const counts = useQuery({
     ...trpc.facets.queryOptions({ filter, top: 8 }),
     placeholderData: keepPreviousData,
   });
-  const status = page.isError
+  const status = pages.isError
     ? 'failed'
-    : page.isPending
+    : pages.isPending
       ? 'loading'
-      : page.isPlaceholderData
+      : pages.isPlaceholderData
         ? 'updating'
         : 'ready';
-  const pageEvents = page.isError ? undefined : page.data?.events;
-  // Live: new events of the view stream in on top of its first page.
+  const loaded = useMemo(() => pages.data?.pages.flatMap((p) => p.events), [pages.data]);
+  const pageEvents = pages.isError ? undefined : loaded;
+  // Live: new events of the view stream in on top.
   const [live, setLive] = useState(false);
-  const onFirstPage = cursors.length === 1;
-  const tail = useLiveTail(
-    live && onFirstPage,
-    filter,
-    status === 'ready' ? pageEvents : undefined,
-  );
-  const events =
-    pageEvents && live && onFirstPage ? withArrived(tail.arrived, pageEvents) : pageEvents;
+  const tail = useLiveTail(live, filter, status === 'ready' ? pageEvents : undefined);
+  const events = pageEvents && live ? withArrived(tail.arrived, pageEvents) : pageEvents;
+  // A stale page's cursor belongs to the previous filter: more is asked only when ready.
+  const loadOlder =
+    status === 'ready' && pages.hasNextPage && !pages.isFetchingNextPage
+      ? () => void pages.fetchNextPage()
+      : undefined;
+  const preferences = useTablePreferences(me.id);
   const onPage = events?.find((e) => e.id === selectedId);
   // An event opened by a link may be on no page loaded here: it is fetched by its id.
   const linked = useQuery(
@@ -108,10 +106,10 @@ export function LogPage({ me }: { me: { id: string; role: 'admin' | 'auditor' } 
           ))}
         </div>
       )}
-      {page.error && (
+      {pages.error && (
         <p className="error" role="alert">
-          {page.error.message}{' '}
-          <button type="button" className="secondary" onClick={() => void page.refetch()}>
+          {pages.error.message}{' '}
+          <button type="button" className="secondary" onClick={() => void pages.refetch()}>
             Try again
           </button>
         </p>
@@ -124,15 +122,10 @@ export function LogPage({ me }: { me: { id: string; role: 'admin' | 'auditor' } 
           stale={counts.isPlaceholderData}
           onSearch={(q) => applyFilter({ ...form, q })}
         />
-        <section className="results" aria-busy={page.isFetching}>
+        <section className="results" aria-busy={pages.isFetching}>
           <div className="live">
             <label>
-              <input
-                type="checkbox"
-                checked={live}
-                disabled={!onFirstPage}
-                onChange={(e) => setLive(e.target.checked)}
-              />
+              <input type="checkbox" checked={live} onChange={(e) => setLive(e.target.checked)} />
               Live: new events appear on top
             </label>
             {live && tail.held > 0 && (
@@ -140,6 +133,7 @@ export function LogPage({ me }: { me: { id: string; role: 'admin' | 'auditor' } 
                 {tail.held} new event{tail.held === 1 ? '' : 's'}: show
               </button>
             )}
+            <TableSettings preferences={preferences} />
           </div>
           <p className="result-count" role="status">
             {counts.isError
@@ -164,18 +158,26 @@ export function LogPage({ me }: { me: { id: string; role: 'admin' | 'auditor' } 
               }
             />
           )}
-          <EventTable events={events} status={status} selectedId={selectedId} onSelect={select} />
-          <Pager
-            pageNumber={cursors.length}
-            shown={status === 'ready' ? (events?.length ?? 0) : undefined}
-            pageSize={PAGE_SIZE}
-            onNewer={cursors.length > 1 ? () => setCursors((c) => c.slice(0, -1)) : undefined}
-            onOlder={
-              // A stale page's cursor belongs to the previous filter.
-              status === 'ready' && page.data?.nextCursor
-                ? () => setCursors((c) => [...c, page.data?.nextCursor])
-                : undefined
+          <EventTable
+            events={events}
+            status={status}
+            selectedId={selectedId}
+            onSelect={select}
+            preferences={preferences}
+            onNearEnd={loadOlder}
+          />
+          <LoadMore
+            shown={status === 'loading' || status === 'failed' ? undefined : (events?.length ?? 0)}
+            remaining={
+              status === 'updating'
+                ? 'unknown'
+                : pages.isFetchingNextPage
+                  ? 'loading'
+                  : pages.hasNextPage
+                    ? 'more'
+                    : 'none'
             }
+            onMore={loadOlder}
           />
         </section>
         {selected && (

@@ -294,6 +294,22 @@ test('an auditor picks and excludes facet values and sees the counts follow', as
   await settled(page);
   await expect(column(page, 3).first()).toHaveText(/^auth\./);
   for (const name of await column(page, 3).allTextContents()) expect(name).toMatch(/^auth\./);
+
+  // A long list is searched: an actor beyond the eight shown is found by part of a name.
+  const actor = facets.getByRole('region', { name: 'Actor facet' });
+  const shown = await actor.locator(':scope > .facet-value .facet-name').allTextContents();
+  await actor.getByRole('searchbox', { name: 'Find actor' }).fill('SVC_');
+  const found = actor.getByRole('region', { name: 'Actor values containing “SVC_”' });
+  await expect(found.locator('.facet-value').first()).toBeVisible();
+  const names = await found.locator('.facet-name').allTextContents();
+  for (const name of names) expect(name.toLowerCase()).toContain('svc_');
+  const pick = names.find((name) => !shown.includes(name)) ?? (names[0] as string);
+  await found.getByRole('button', { name: pick, exact: true }).click();
+  await expect(page.getByRole('combobox', { name: 'Search' })).toHaveValue(
+    `-outcome:failure action:auth.* actor:${pick}`,
+  );
+  await settled(page);
+  for (const name of await column(page, 2).allTextContents()) expect(name).toContain(pick);
 });
 
 test('on a phone the log fits the screen: no sideways scroll, facets folded, events as cards', async ({

@@ -30,6 +30,7 @@ const PROCEDURES: [
   ['logMany', 'log:write', (api) => api.logMany([entry])],
   ['query', 'log:read', (api) => api.query({})],
   ['facets', 'log:read', (api) => api.facets({})],
+  ['facetValues', 'log:read', (api) => api.facetValues({ facet: 'actor', text: 'a' })],
   ['tail', 'log:read', (api) => api.tail({})],
   ['integrity.get', 'log:read', (api) => api.integrity.get(anyId)],
   ['integrity.checkpoint', 'log:read', (api) => api.integrity.checkpoint()],

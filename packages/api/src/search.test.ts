@@ -207,4 +207,26 @@ describe.each(TEST_DRIVERS)('facets on %s', (driver) => {
     expect(excluded.facets.outcome).toEqual([{ value: 'success', count: 3 }]);
     expect(excluded.facets.action).toEqual([{ value: 'auth.signed_in', count: 1 }]);
   });
+
+  it("searches a facet's values by any part, in any case, under the other selections", async () => {
+    const found = await api.facetValues({ facet: 'actor', text: 'EXAMPLE.com' });
+    expect(found.approximate).toBe(false);
+    expect(found.values.map((v) => v.value).sort()).toEqual([
+      'Ann@Example.com',
+      'bob@example.com',
+      'dee@example.com',
+    ]);
+    // The actor's own selection is not applied to its values; the others are.
+    const narrowed = await api.facetValues({
+      facet: 'actor',
+      text: 'example',
+      filter: { q: 'actor:bob@example.com outcome:failure' },
+    });
+    expect(narrowed.values).toEqual([expect.objectContaining({ count: 1 })]);
+    // LIKE's wildcards are plain characters here.
+    expect((await api.facetValues({ facet: 'actor', text: '%' })).values).toEqual([]);
+    await expect(api.facetValues({ facet: 'actor', text: '  ' })).rejects.toThrow(
+      'type part of a value to look for',
+    );
+  });
 });

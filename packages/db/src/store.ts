@@ -3,6 +3,7 @@ import {
   type AuditEntry,
   type EventFilter,
   type ExportFormat,
+  type FacetName,
   LIMITS,
   uuid7Time,
 } from '@auditlog/audit';
@@ -17,7 +18,7 @@ import { type Connections, connectionsOf, type Database } from './database';
 import { exportText } from './export/export-text';
 import { erasePerson } from './privacy/erase';
 import { withLeafHashes } from './query/event-row';
-import { type FacetCounts, facetCounts } from './query/facets';
+import { type FacetCounts, facetCounts, facetValuesContaining } from './query/facets';
 import { type EventPage, eventsAfterSeq, type Order, queryEvents, scanEvents } from './query/query';
 import { BackgroundIntegrator } from './tree/background-integrator';
 import { issueCheckpoint, latestCheckpoint } from './tree/checkpoints';
@@ -95,6 +96,11 @@ export class AuditStore {
   /** The total and each facet's most frequent values for a filter (query/facets.ts). */
   facets(filter: EventFilter, top: number): Promise<FacetCounts> {
     return facetCounts(this.prisma, filter, top);
+  }
+
+  /** One facet's values containing `text` (any case), with counts, most frequent first. */
+  facetValues(filter: EventFilter, facet: FacetName, text: string, top: number) {
+    return facetValuesContaining(this.prisma, filter, facet, text, top);
   }
 
   /**

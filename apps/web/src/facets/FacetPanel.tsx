@@ -1,6 +1,9 @@
+import type { EventFilter } from '@auditlog/audit';
 import { FACET_NAMES, FACETS, type FacetName } from '@auditlog/audit/search';
-import { useState } from 'react';
+import { keepPreviousData, skipToken, useQuery } from '@tanstack/react-query';
+import { useDeferredValue, useState } from 'react';
 import { termState, toggleTerm } from '../search/search-edits';
+import { useTRPC } from '../trpc';
 
 type Counts = Record<FacetName, { value: string | null; count: number }[]>;
 
@@ -13,6 +16,10 @@ interface Props {
   q: string;
   /** Counts shown are the previous view's while the new ones load. */
   stale: boolean;
+  /** The applied filter, which a facet's value search counts under. */
+  filter: EventFilter;
+  /** How many values each facet lists: a facet that fills them offers a search. */
+  top: number;
   onSearch(q: string): void;
 }
 
@@ -21,7 +28,7 @@ interface Props {
  * value (or takes it out again), − excludes it. Actions come grouped by domain, and a
  * domain's heading selects all of it (`auth.*`).
  */
-export function FacetPanel({ facets, approximate, q, stale, onSearch }: Props) {
+export function FacetPanel({ facets, approximate, q, stale, filter, top, onSearch }: Props) {
   // On a phone the facets start folded, so the events come first on the screen.
   const [open] = useState(() => !window.matchMedia('(max-width: 760px)').matches);
   return (
@@ -42,6 +49,9 @@ export function FacetPanel({ facets, approximate, q, stale, onSearch }: Props) {
                 </span>
               )}
             </h2>
+            {facets !== undefined && facets[facet].length >= top && facet !== 'outcome' && (
+              <FacetFinder facet={facet} filter={filter} q={q} onSearch={onSearch} />
+            )}
             {facets === undefined ? (
               <p className="muted">Counting…</p>
             ) : facets[facet].length === 0 ? (
@@ -77,6 +87,58 @@ export function FacetPanel({ facets, approximate, q, stale, onSearch }: Props) {
         ))}
       </details>
     </nav>
+  );
+}
+
+/**
+ * A box that searches one facet's values (any part, any case) when the list is longer
+ * than what is shown; the values found can be picked and excluded like the others.
+ */
+function FacetFinder(props: {
+  facet: FacetName;
+  filter: EventFilter;
+  q: string;
+  onSearch(q: string): void;
+}) {
+  const { facet, filter, q, onSearch } = props;
+  const trpc = useTRPC();
+  const [text, setText] = useState('');
+  const wanted = useDeferredValue(text.trim());
+  const found = useQuery({
+    ...trpc.facetValues.queryOptions(wanted ? { filter, facet, text: wanted } : skipToken),
+    placeholderData: keepPreviousData,
+  });
+  const label = FACETS[facet].label.toLowerCase();
+  return (
+    <div className="facet-finder">
+      <input
+        type="search"
+        value={text}
+        maxLength={200}
+        placeholder={`Find ${label}…`}
+        aria-label={`Find ${label}`}
+        onChange={(e) => setText(e.target.value)}
+      />
+      {wanted &&
+        (found.isError ? (
+          <p className="error">{found.error.message}</p>
+        ) : !found.data ? (
+          <p className="muted">Looking…</p>
+        ) : found.data.values.length === 0 ? (
+          <p className="muted">
+            No {label} contains “{wanted}” in this view
+          </p>
+        ) : (
+          <section
+            className="facet-found"
+            aria-label={`${FACETS[facet].label} values containing “${wanted}”`}
+          >
+            {found.data.values.map((v) => (
+              <FacetValue key={v.value ?? ''} facet={facet} {...v} q={q} onSearch={onSearch} />
+            ))}
+          </section>
+        ))}
+    </div>
   );
 }
 

@@ -25,6 +25,8 @@ import { withCreatedRange, withTerm } from '../search/search-edits';
 import { useTRPC } from '../trpc';
 import { SavedViews } from '../views/SavedViews';
 
+// Values listed per facet; a facet with more offers a search of its values.
+const FACET_TOP = 8;
 // Rows per keyset page: a screenful or two, so the first answer stays quick.
 const PAGE_SIZE = 100;
 
@@ -53,7 +55,7 @@ export function LogPage({ me }: { me: { id: string; role: 'admin' | 'auditor' } 
     ),
   );
   const counts = useQuery({
-    ...trpc.facets.queryOptions({ filter, top: 8 }),
+    ...trpc.facets.queryOptions({ filter, top: FACET_TOP }),
     placeholderData: keepPreviousData,
   });
   const status = pages.isError
@@ -120,6 +122,8 @@ export function LogPage({ me }: { me: { id: string; role: 'admin' | 'auditor' } 
           approximate={counts.data?.approximate ?? []}
           q={form.q}
           stale={counts.isPlaceholderData}
+          filter={filter}
+          top={FACET_TOP}
           onSearch={(q) => applyFilter({ ...form, q })}
         />
         <section className="results" aria-busy={pages.isFetching}>

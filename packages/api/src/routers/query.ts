@@ -1,4 +1,11 @@
-import { type EventFilter, eventFilterSchema, exportFormats, querySchema } from '@auditlog/audit';
+import {
+  type EventFilter,
+  eventFilterSchema,
+  exportFormats,
+  FACET_NAMES,
+  querySchema,
+  safeText,
+} from '@auditlog/audit';
 import { z } from 'zod';
 import { exportChunks } from '../export';
 import { recordOwnAction } from '../own-actions';
@@ -24,6 +31,23 @@ export const queryRouter = router({
       }),
     )
     .query(({ ctx, input }) => ctx.store.facets(input.filter, input.top)),
+
+  /**
+   * One facet's values containing `text` in any case, most frequent first, counted like
+   * `facets`: a long list (thousands of actors) is searched instead of scrolled.
+   */
+  facetValues: readProcedure
+    .input(
+      z.object({
+        filter: eventFilterSchema.default({}),
+        facet: z.enum(FACET_NAMES),
+        text: safeText(200).trim().min(1, 'type part of a value to look for'),
+        top: z.number().int().min(1).max(100).default(20),
+      }),
+    )
+    .query(({ ctx, input }) =>
+      ctx.store.facetValues(input.filter, input.facet, input.text, input.top),
+    ),
 
   /**
    * The matching events as CSV or JSON text, streamed in chunks (use

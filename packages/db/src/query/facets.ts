@@ -1,7 +1,8 @@
 import { type EventFilter, FACET_NAMES, type FacetName, filterWithoutFacet } from '@auditlog/audit';
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
 import { BUCKET_ORIGIN, type HistogramSpan, histogramSpan } from './histogram-bins';
-import { whereSql } from './query';
+import { whereSql, whereSqlWith } from './query';
+import { likeLiteral } from './search-sql';
 
 export interface FacetValue {
   /** null: events without one (no resource, say). */
@@ -99,13 +100,56 @@ export async function facetCounts(
   return result;
 }
 
-/** How many events match, counting no further than `bound`. */
-async function countUpTo(prisma: PrismaClient, filter: EventFilter, bound: number) {
+/** How many events match a WHERE, counting no further than `bound`. */
+async function countUpTo(prisma: PrismaClient, where: Prisma.Sql, bound: number) {
   const [row] = await prisma.$queryRaw<{ n: bigint }[]>`
-    SELECT count(*) AS n FROM (
-      SELECT 1 FROM "AuditLog" ${whereSql(filter, undefined, 'newest')} LIMIT ${bound}
-    ) matching`;
+    SELECT count(*) AS n FROM (SELECT 1 FROM "AuditLog" ${where} LIMIT ${bound}) matching`;
   return Number(row?.n ?? 0);
+}
+
+/**
+ * What the rows matching a WHERE are read from: the whole table while they are few enough
+ * to count exactly, else a sample of its pages, and how much to scale the sample's counts.
+ */
+async function countedRows(prisma: PrismaClient, where: Prisma.Sql, logSize: number) {
+  const matching = await countUpTo(prisma, where, EXACT_UP_TO + 1);
+  const sampled = matching > EXACT_UP_TO;
+  const percent = sampled ? Math.min(100, (100 * SAMPLE_ROWS) / Math.max(logSize, 1)) : 100;
+  const from = sampled
+    ? Prisma.raw(`"AuditLog" TABLESAMPLE SYSTEM (${percent.toFixed(4)}) REPEATABLE (0)`)
+    : Prisma.raw('"AuditLog"');
+  return { matching, sampled, from, scale: 100 / percent };
+}
+
+/**
+ * One facet's values that contain `text` in any case, most frequent first, counted under
+ * every selection but the facet's own: how a long list (thousands of actors) is searched
+ * rather than scrolled.
+ */
+export async function facetValuesContaining(
+  prisma: PrismaClient,
+  filter: EventFilter,
+  facet: FacetName,
+  text: string,
+  top: number,
+): Promise<{ values: FacetValue[]; approximate: boolean }> {
+  const value = Prisma.raw(FACET_SQL[facet]);
+  const where = whereSqlWith(filterWithoutFacet(filter, facet), [
+    Prisma.sql`${value} ILIKE ${`%${likeLiteral(text)}%`}`,
+  ]);
+  const { sampled, from, scale } = await countedRows(prisma, where, await logSize(prisma));
+  const rows = await prisma.$queryRaw<{ v: string | null; n: bigint }[]>`
+    SELECT ${value} AS v, count(*) AS n FROM ${from} ${where}
+    GROUP BY 1 ORDER BY n DESC, v LIMIT ${top}`;
+  return {
+    values: rows.map((r) => ({ value: r.v, count: Math.round(Number(r.n) * scale) })),
+    approximate: sampled,
+  };
+}
+
+async function logSize(prisma: PrismaClient): Promise<number> {
+  const [head] = await prisma.$queryRaw<{ size: bigint }[]>`SELECT size FROM "LogHead"`;
+  return Number(head?.size ?? 0);
 }
 
 /**
@@ -123,13 +167,8 @@ async function countGroup(
   facets: Partial<Record<FacetName, FacetValue[]>>;
   bars: Map<number, { success: number; failure: number }>;
 }> {
-  const matching = await countUpTo(prisma, group.filter, EXACT_UP_TO + 1);
-  const sampled = matching > EXACT_UP_TO;
-  const percent = sampled ? Math.min(100, (100 * SAMPLE_ROWS) / Math.max(logSize, 1)) : 100;
-  const scale = 100 / percent;
-  const from = sampled
-    ? Prisma.raw(`"AuditLog" TABLESAMPLE SYSTEM (${percent.toFixed(4)}) REPEATABLE (0)`)
-    : Prisma.raw('"AuditLog"');
+  const where = whereSql(group.filter, undefined, 'newest');
+  const { matching, sampled, from, scale } = await countedRows(prisma, where, logSize);
   const sets = group.facets.map((f) => `(${FACET_SQL[f]})`);
   // GROUPING(x) is 0 on the rows grouped by x: it tells each row's facet apart, even
   // where the value itself is NULL.
@@ -145,7 +184,7 @@ async function countGroup(
   }
   const rows = await prisma.$queryRaw<Record<string, string | number | bigint | null>[]>`
     SELECT ${Prisma.raw([...columns, 'count(*) AS n'].join(', '))}
-    FROM ${from} ${whereSql(group.filter, undefined, 'newest')}
+    FROM ${from} ${where}
     GROUP BY GROUPING SETS (${Prisma.raw(sets.join(', '))})`;
   const facets: Partial<Record<FacetName, FacetValue[]>> = {};
   for (const facet of group.facets) facets[facet] = [];

@@ -50,6 +50,11 @@ export function whereSql(
   return where(and);
 }
 
+/** The filter's WHERE (newest first, no position) with conditions of the caller's added. */
+export function whereSqlWith(filter: EventFilter, extra: Prisma.Sql[]) {
+  return where([...filterConditions(filter, undefined, 'newest'), ...extra]);
+}
+
 const where = (and: Prisma.Sql[]) =>
   and.length > 0 ? Prisma.sql`WHERE ${Prisma.join(and, ' AND ')}` : Prisma.empty;
 

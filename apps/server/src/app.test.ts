@@ -98,7 +98,7 @@ describe.each(TEST_DRIVERS)('the HTTP server on %s', (driver) => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(response.headers.get('content-disposition')).toMatch(
-      /^attachment; filename="audit-log-.*\.csv"$/,
+      /^attachment; filename="audit-log_start_to_\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ\.csv"$/,
     );
     const lines = (await response.text()).trimEnd().split('\n');
     expect(lines).toHaveLength(2);

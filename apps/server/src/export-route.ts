@@ -25,7 +25,8 @@ export function registerExportRoute(app: FastifyInstance, callerFor: CallerFor):
     }
     return reply
       .header('Content-Type', EXPORT_CONTENT_TYPES[format])
-      .header('Content-Disposition', `attachment; filename="${exportFilename(format)}"`)
+      // Checked by the procedure above, which refused it otherwise.
+      .header('Content-Disposition', `attachment; filename="${exportFilename(format, filter)}"`)
       .header('Cache-Control', 'no-store')
       .send(Readable.from(chunks));
   });

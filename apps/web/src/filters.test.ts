@@ -23,7 +23,7 @@ describe('filter form', () => {
         /^The link's search "colour:red" was left out: at characters 1-6 .*unknown qualifier "colour"/,
       ),
       expect.stringMatching(/^The link's range "2w" was left out: .*"15m"/),
-      `The link's "from" day "1 Jan" was left out: must be a day, yyyy-mm-dd.`,
+      `The link's "from" bound "1 Jan" was left out: must be a day (yyyy-mm-dd) or an ISO 8601 instant.`,
       `The link's parameter "sort" means nothing here and was left out.`,
       `The link's event "42" is not an event id and was left out.`,
     ]);
@@ -38,6 +38,18 @@ describe('filter form', () => {
     expect(new Date(filter.from as string).getDate()).toBe(1);
     const to = new Date(filter.to as string);
     expect([to.getDate(), to.getHours(), to.getMinutes()]).toEqual([4, 0, 0]);
+  });
+
+  it('takes instants as they are, "to" excluded, and names a bound that is neither', () => {
+    const form = { ...EMPTY_FORM, from: '2026-11-01T09:30:00.000Z', to: '2026-11-02T00:00:00Z' };
+    expect(formFromSearch(searchFromForm(form))).toEqual({ form, problems: [] });
+    expect(filterFromForm(form)).toEqual({
+      from: '2026-11-01T09:30:00.000Z',
+      to: '2026-11-02T00:00:00Z',
+    });
+    expect(formFromSearch('?to=yesterday').problems).toEqual([
+      `The link's "to" bound "yesterday" was left out: must be a day (yyyy-mm-dd) or an ISO 8601 instant.`,
+    ]);
   });
 
   it('keeps a relative range relative: it starts that long before now, to the minute', () => {

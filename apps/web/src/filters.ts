@@ -9,9 +9,10 @@ import {
 } from '@auditlog/audit/search';
 
 /**
- * What the filter bar holds, as typed: dates are whole local days (yyyy-mm-dd) and the
- * "to" day is included. Kept in the page's URL so a filtered view can be bookmarked and
- * sent to a colleague.
+ * What the filter bar holds. The range's bounds are instants (ISO 8601, so a link means
+ * the same moment to everyone whatever their zone), the "to" one excluded; a whole day
+ * (yyyy-mm-dd, from older links) is the viewer's local day, "to" included. Kept in the
+ * page's URL so a filtered view can be bookmarked and sent to a colleague.
  */
 export interface FilterForm {
   /** The search box, in the query language (packages/audit/src/search). */
@@ -19,7 +20,7 @@ export interface FilterForm {
   actor: string;
   action: string;
   resource: string;
-  /** A relative range (`24h`), kept relative in the URL; or whole days in from / to. */
+  /** A relative range (`24h`), kept relative in the URL; or fixed bounds in from / to. */
   range: string;
   from: string;
   to: string;
@@ -58,8 +59,8 @@ const PARAMETER_NAMES: Record<LogViewField, string> = {
   action: 'action',
   resource: 'resource',
   range: 'range',
-  from: '"from" day',
-  to: '"to" day',
+  from: '"from" bound',
+  to: '"to" bound',
 };
 
 /**
@@ -118,6 +119,8 @@ export function formOfView(view: LogView): FilterForm {
   return { ...EMPTY_FORM, ...view };
 }
 
+const isDay = (bound: string) => /^\d{4}-\d{2}-\d{2}$/.test(bound);
+
 /** Local midnight of a yyyy-mm-dd day, `addDays` later, as an ISO instant. */
 function localDayStart(day: string, addDays = 0): string {
   const [y, m, d] = day.split('-').map(Number);
@@ -125,8 +128,8 @@ function localDayStart(day: string, addDays = 0): string {
 }
 
 /**
- * The API's filter for a form: "to" becomes the start of the following day (exclusive);
- * a relative range starts that long before `now`, taken to the minute so that the view's
+ * The API's filter for a form: a "to" day becomes the start of the following one
+ * (exclusive); a relative range starts that long before `now`, taken to the minute so that the view's
  * queries (and their cache) hold still within a minute.
  */
 export function filterFromForm(form: FilterForm, now = Date.now()): EventFilter {
@@ -143,8 +146,8 @@ export function filterFromForm(form: FilterForm, now = Date.now()): EventFilter 
   if (resourceId) filter.resourceId = resourceId;
   const range = RELATIVE_RANGES[form.range as RelativeRange];
   if (range) filter.from = new Date(Math.floor((now - range) / 60_000) * 60_000).toISOString();
-  else if (form.from) filter.from = localDayStart(form.from);
-  if (form.to && !range) filter.to = localDayStart(form.to, 1);
+  else if (form.from) filter.from = isDay(form.from) ? localDayStart(form.from) : form.from;
+  if (form.to && !range) filter.to = isDay(form.to) ? localDayStart(form.to, 1) : form.to;
   return filter;
 }
 

@@ -96,7 +96,7 @@ describe.each(TEST_DRIVERS)('saved views on %s', (driver) => {
       [{ range: '2w' }, /expected one of \\"15m\\"/],
       [{ range: '7d', from: '2026-01-01' }, /a relative range or days, not both/],
       [{ from: '2026-02-01', to: '2026-01-01' }, /`from` must not be after `to`/],
-      [{ from: '1 Jan' }, /must be a day, yyyy-mm-dd/],
+      [{ from: '1 Jan' }, /must be a day \(yyyy-mm-dd\) or an ISO 8601 instant/],
       [{ colour: 'red' }, /Unrecognized key/],
     ] as const;
     for (const [query, message] of bad) {

@@ -1,7 +1,8 @@
 import { parseSearch } from '@auditlog/audit/search';
 import { type FormEvent, useEffect, useState } from 'react';
-import { EMPTY_FORM, type FilterForm, RANGES } from '../filters';
+import { EMPTY_FORM, type FilterForm, filterFromForm, RANGES, searchFromForm } from '../filters';
 import { SearchBox } from '../search/SearchBox';
+import { instantOf, useTimeZone, wallTime } from './format';
 
 interface Props {
   value: FilterForm;
@@ -17,12 +18,16 @@ export function FilterBar({ value, onApply }: Props) {
     value: draft[key],
     onChange: (e: { target: { value: string } }) => setDraft({ ...draft, [key]: e.target.value }),
   });
-  // Whole days replace a relative range.
-  const days = (key: 'from' | 'to') => ({
-    value: draft[key],
+  // Fixed bounds, shown and typed in the chosen zone, replace a relative range.
+  const zone = useTimeZone();
+  const bounds = filterFromForm({ ...EMPTY_FORM, from: draft.from, to: draft.to });
+  const bound = (key: 'from' | 'to') => ({
+    value: bounds[key] ? wallTime(bounds[key], zone) : '',
     onChange: (e: { target: { value: string } }) =>
-      setDraft({ ...draft, [key]: e.target.value, range: '' }),
+      setDraft({ ...draft, [key]: instantOf(e.target.value, zone), range: '' }),
   });
+  // Downloads take the applied view; edits not yet applied are flagged, not half-taken.
+  const unapplied = searchFromForm(draft) !== searchFromForm(value);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     // The box underlines what is wrong; the view keeps the last search that was valid.
@@ -50,7 +55,7 @@ export function FilterBar({ value, onApply }: Props) {
           value={draft.range}
           onChange={(e) => setDraft({ ...draft, range: e.target.value, from: '', to: '' })}
         >
-          <option value="">Any time, or days below</option>
+          <option value="">Any time, or the dates beside</option>
           {Object.entries(RANGES).map(([key, range]) => (
             <option key={key} value={key}>
               {range}
@@ -60,13 +65,18 @@ export function FilterBar({ value, onApply }: Props) {
       </label>
       <label>
         From
-        <input type="date" {...days('from')} max={draft.to || undefined} />
+        <input type="datetime-local" {...bound('from')} />
       </label>
-      <label>
-        To
-        <input type="date" {...days('to')} min={draft.from || undefined} />
+      <label title="Events before this moment">
+        Until
+        <input type="datetime-local" {...bound('to')} min={bound('from').value || undefined} />
       </label>
       <div className="filter-actions">
+        {unapplied && (
+          <span className="unapplied" role="status">
+            Not applied yet: the table and the downloads show the applied view
+          </span>
+        )}
         <button type="submit">Apply</button>
         <button type="button" className="secondary" onClick={() => onApply(EMPTY_FORM)}>
           Clear

@@ -49,3 +49,20 @@ export function formatResource(type: string | null, id: string | null): string {
   if (!type) return '';
   return id ? `${type}:${id}` : type;
 }
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** An instant as a datetime-local field shows it (yyyy-mm-ddThh:mm) in the chosen zone. */
+export function wallTime(iso: string, choice: TimeZoneChoice = zone): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  if (choice === 'utc') return d.toISOString().slice(0, 16);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** What a datetime-local field holds, read in the chosen zone, as an ISO instant. */
+export function instantOf(wall: string, choice: TimeZoneChoice = zone): string {
+  if (!wall) return '';
+  // Without an offset the string is read as local time; with Z, as UTC.
+  return new Date(choice === 'utc' ? `${wall}Z` : wall).toISOString();
+}

@@ -15,12 +15,15 @@ export const RELATIVE_RANGES = {
 
 export type RelativeRange = keyof typeof RELATIVE_RANGES;
 
-const day = z.iso.date({ message: 'must be a day, yyyy-mm-dd' });
+// A bound of the range: a whole day (older links; the viewer's local day) or an instant.
+const bound = z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
+  error: 'must be a day (yyyy-mm-dd) or an ISO 8601 instant',
+});
 
 /**
  * One view of the log as the dashboard's URL says it and a saved view keeps it: the
  * search, the older single-field filters, and a range that is either relative (it stays
- * relative: "last 7 days" moves with the clock) or whole days. Each field is checked on
+ * relative: "last 7 days" moves with the clock) or fixed bounds. Each field is checked on
  * its own so that a link with one bad parameter can name it and keep the others.
  */
 export const logViewFields = {
@@ -36,8 +39,8 @@ export const logViewFields = {
   action: safeText(LIMITS.action),
   resource: safeText(LIMITS.resourceType + 1 + LIMITS.resourceId),
   range: z.enum(Object.keys(RELATIVE_RANGES) as [RelativeRange, ...RelativeRange[]]),
-  from: day,
-  to: day,
+  from: bound,
+  to: bound,
 };
 
 export const logViewSchema = z
@@ -48,7 +51,7 @@ export const logViewSchema = z
     message: 'a view has a relative range or days, not both',
     path: ['range'],
   })
-  .refine((v) => !v.from || !v.to || v.from <= v.to, {
+  .refine((v) => !v.from || !v.to || Date.parse(v.from) <= Date.parse(v.to), {
     message: '`from` must not be after `to`',
     path: ['to'],
   });

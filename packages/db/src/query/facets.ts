@@ -113,18 +113,23 @@ async function countUpTo(prisma: PrismaClient, where: Prisma.Sql, bound: number)
  */
 async function countedRows(prisma: PrismaClient, where: Prisma.Sql, logSize: number) {
   const matching = await countUpTo(prisma, where, EXACT_UP_TO + 1);
-  const sampled = matching > EXACT_UP_TO;
+  return { matching, ...sampleOf(matching > EXACT_UP_TO, logSize) };
+}
+
+function sampleOf(sampled: boolean, logSize: number) {
   const percent = sampled ? Math.min(100, (100 * SAMPLE_ROWS) / Math.max(logSize, 1)) : 100;
   const from = sampled
     ? Prisma.raw(`"AuditLog" TABLESAMPLE SYSTEM (${percent.toFixed(4)}) REPEATABLE (0)`)
     : Prisma.raw('"AuditLog"');
-  return { matching, sampled, from, scale: 100 / percent };
+  return { sampled, from, scale: 100 / percent };
 }
 
 /**
  * One facet's values that contain `text` in any case, most frequent first, counted under
  * every selection but the facet's own: how a long list (thousands of actors) is searched
- * rather than scrolled.
+ * rather than scrolled. The matching rows are grouped as they are counted, up to
+ * EXACT_UP_TO + 1 of them, so a search that matches few reads them once; one that
+ * matches more is answered from the sample, as the facets are.
  */
 export async function facetValuesContaining(
   prisma: PrismaClient,
@@ -137,13 +142,21 @@ export async function facetValuesContaining(
   const where = whereSqlWith(filterWithoutFacet(filter, facet), [
     Prisma.sql`${value} ILIKE ${`%${likeLiteral(text)}%`}`,
   ]);
-  const { sampled, from, scale } = await countedRows(prisma, where, await logSize(prisma));
+  const exact = await prisma.$queryRaw<{ v: string | null; n: bigint; matched: bigint }[]>`
+    SELECT v, count(*) AS n, sum(count(*)) OVER () AS matched
+    FROM (SELECT ${value} AS v FROM "AuditLog" ${where} LIMIT ${EXACT_UP_TO + 1}) matching
+    GROUP BY v ORDER BY n DESC, v LIMIT ${top}`;
+  const sampled = Number(exact[0]?.matched ?? 0) > EXACT_UP_TO;
+  if (!sampled) {
+    return { values: exact.map((r) => ({ value: r.v, count: Number(r.n) })), approximate: false };
+  }
+  const { from, scale } = sampleOf(true, await logSize(prisma));
   const rows = await prisma.$queryRaw<{ v: string | null; n: bigint }[]>`
     SELECT ${value} AS v, count(*) AS n FROM ${from} ${where}
     GROUP BY 1 ORDER BY n DESC, v LIMIT ${top}`;
   return {
     values: rows.map((r) => ({ value: r.v, count: Math.round(Number(r.n) * scale) })),
-    approximate: sampled,
+    approximate: true,
   };
 }
 

@@ -23,10 +23,11 @@ export function registerExportRoute(app: FastifyInstance, callerFor: CallerFor):
     } catch (error) {
       return sendTrpcError(app, reply, error);
     }
+    // The filter was checked by the procedure above, which refused it otherwise.
+    const filename = exportFilename(format, filter);
     return reply
       .header('Content-Type', EXPORT_CONTENT_TYPES[format])
-      // Checked by the procedure above, which refused it otherwise.
-      .header('Content-Disposition', `attachment; filename="${exportFilename(format, filter)}"`)
+      .header('Content-Disposition', `attachment; filename="${filename}"`)
       .header('Cache-Control', 'no-store')
       .send(Readable.from(chunks));
   });

@@ -496,18 +496,51 @@ test('the whole log scrolls by with only the rows on screen drawn, and columns a
   await page.getByRole('checkbox', { name: 'IP' }).uncheck();
   await page.getByLabel('Density').selectOption('compact');
   const headers = page.locator('table.events thead th');
-  await expect(headers).toHaveText(['Time', 'Actor', 'Action', 'Outcome', 'Resource']);
+  await expect(headers).toHaveText(['Time ↓', 'Actor', 'Action', 'Outcome', 'Resource']);
   const height = () =>
     rows(page)
       .first()
       .evaluate((el) => el.getBoundingClientRect().height);
   const compact = await height();
   await page.reload();
-  await expect(headers).toHaveText(['Time', 'Actor', 'Action', 'Outcome', 'Resource']);
+  await expect(headers).toHaveText(['Time ↓', 'Actor', 'Action', 'Outcome', 'Resource']);
   expect(await height()).toBe(compact);
   await settings.click();
   await page.getByLabel('Density').selectOption('comfortable');
   expect(await height()).toBeGreaterThan(compact);
   await page.getByRole('checkbox', { name: 'IP' }).check();
-  await expect(headers).toHaveText(['Time', 'Actor', 'Action', 'Outcome', 'Resource', 'IP']);
+  await expect(headers).toHaveText(['Time ↓', 'Actor', 'Action', 'Outcome', 'Resource', 'IP']);
+});
+
+test('time sorts both ways on the server, in the URL, with live tail only newest first', async ({
+  page,
+}) => {
+  await page.goto('/?q=action%3Auser.*');
+  const firstTime = () => page.locator('table.events tbody time').first().getAttribute('datetime');
+  await expect(rows(page).first()).toBeVisible();
+  const newest = (await firstTime()) as string;
+  await page.getByRole('button', { name: 'Time ↓' }).click();
+  await expect(page).toHaveURL(/\?q=action%3Auser\.\*&sort=oldest$/);
+  await settled(page);
+  await expect(page.getByRole('columnheader', { name: 'Time ↑' })).toHaveAttribute(
+    'aria-sort',
+    'ascending',
+  );
+  const oldest = (await firstTime()) as string;
+  expect(oldest < newest).toBe(true);
+  await expect(page.getByText('100 events loaded; scroll for newer ones')).toBeVisible();
+  await page.mouse.wheel(0, 100_000);
+  await expect(page.getByText('200 events loaded; scroll for newer ones')).toBeVisible();
+  const times = await page
+    .locator('table.events tbody time')
+    .evaluateAll((els) => els.map((el) => el.getAttribute('datetime') ?? ''));
+  expect([...times].sort()).toEqual(times);
+  await expect(page.getByLabel('Live: new events appear on top')).toBeDisabled();
+
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'Time ↑' })).toBeVisible();
+  await expect.poll(firstTime).toBe(oldest);
+  await page.getByRole('button', { name: 'Time ↑' }).click();
+  await expect(page).toHaveURL(/\?q=action%3Auser\.\*$/);
+  await expect.poll(firstTime).toBe(newest);
 });

@@ -15,7 +15,7 @@ describe('filter form', () => {
 
   it('names each parameter of a link it cannot use, and keeps the others', () => {
     const { form, problems } = formFromSearch(
-      '?q=colour:red&actor=ada&range=2w&from=1+Jan&sort=up&event=42',
+      '?q=colour:red&actor=ada&range=2w&from=1+Jan&page=2&event=42',
     );
     expect(form).toEqual({ ...EMPTY_FORM, actor: 'ada' });
     expect(problems).toEqual([
@@ -24,7 +24,7 @@ describe('filter form', () => {
       ),
       expect.stringMatching(/^The link's range "2w" was left out: .*"15m"/),
       `The link's "from" bound "1 Jan" was left out: must be a day (yyyy-mm-dd) or an ISO 8601 instant.`,
-      `The link's parameter "sort" means nothing here and was left out.`,
+      `The link's parameter "page" means nothing here and was left out.`,
       `The link's event "42" is not an event id and was left out.`,
     ]);
     expect(formFromSearch('?range=7d&from=2026-01-01')).toEqual({

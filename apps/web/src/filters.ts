@@ -24,6 +24,8 @@ export interface FilterForm {
   range: string;
   from: string;
   to: string;
+  /** `oldest` for oldest first; empty for the default, newest first. */
+  sort: string;
   /** The open event's id: not a filter, but part of the view a link reproduces. */
   event: string;
 }
@@ -46,6 +48,7 @@ export const EMPTY_FORM: FilterForm = {
   range: '',
   from: '',
   to: '',
+  sort: '',
   event: '',
 };
 
@@ -61,6 +64,7 @@ const PARAMETER_NAMES: Record<LogViewField, string> = {
   range: 'range',
   from: '"from" bound',
   to: '"to" bound',
+  sort: 'sort',
 };
 
 /**

@@ -94,6 +94,27 @@ describe.each(TEST_DRIVERS)('tRPC API on %s', (driver) => {
     expect(error.code).toBe('BAD_REQUEST');
   });
 
+  it('pages oldest first when asked, and a cursor only continues in its own order', async () => {
+    const filter = { actor: 'order-test' };
+    await api.logMany(
+      Array.from({ length: 5 }, (_, i) => ({ actorId: 'order-test', actorEmail: '', action: `doc.step${i}` })),
+    );
+    const first = await api.query({ filter, order: 'oldest', limit: 2 });
+    const second = await api.query({ filter, order: 'oldest', limit: 2, cursor: first.nextCursor });
+    const seqs = [...first.events, ...second.events].map((e) => e.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    const newest = await api.query({ filter, limit: 5 });
+    expect(
+      newest.events
+        .map((e) => e.seq)
+        .reverse()
+        .slice(0, 4),
+    ).toEqual(seqs);
+    const mixed = await rejection(api.query({ filter, cursor: first.nextCursor }));
+    expect(mixed.code).toBe('BAD_REQUEST');
+    expect(mixed.message).toBe('the cursor continues a page of the oldest first');
+  });
+
   it('exports the filtered events as CSV and as JSON', async () => {
     await api.logAction({ ...valid, action: 'billing.plan_changed', userAgent: '=HYPERLINK("x")' });
     let csv = '';

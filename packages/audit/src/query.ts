@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sortOrders } from './cursor';
 import { LIMITS } from './limits';
 import { parseSearch, searchProblemText } from './search';
 import { safeText } from './text';
@@ -43,6 +44,8 @@ export const PAGE_SIZE_MAX = 500;
 
 export const querySchema = z.object({
   filter: eventFilterSchema.default({}),
+  /** Newest first (the default) or oldest first; a cursor continues in its own order. */
+  order: z.enum(sortOrders).default('newest'),
   cursor: safeText(200).optional(),
   limit: z.number().int().min(1).max(PAGE_SIZE_MAX).default(50),
 });

@@ -1,4 +1,4 @@
-import type { AuditEvent } from '@auditlog/audit';
+import type { AuditEvent, SortOrder } from '@auditlog/audit';
 import {
   type ColumnDef,
   columnVisibilityFeature,
@@ -79,13 +79,16 @@ interface Props {
   selectedId: string | undefined;
   onSelect(id: string): void;
   preferences: TablePreferences;
-  /** Asked for when the reader nears the last loaded row (keyset pages, older events). */
+  /** Asked for when the reader nears the last loaded row (the next keyset page). */
   onNearEnd?: () => void;
+  /** Time's order, sorted by the server; the Time heading switches it. */
+  order: SortOrder;
+  onOrder(order: SortOrder): void;
 }
 
 /**
- * The log's events, newest first, as one long table that loads older pages as the reader
- * scrolls. Only the rows near the screen are in the page (TanStack Virtual, scrolling the
+ * The log's events, newest (or oldest) first, as one long table that loads the next pages
+ * as the reader scrolls. Only the rows near the screen are in the page (TanStack Virtual, scrolling the
  * window), so 100,000 loaded events cost what a hundred do.
  */
 export function EventTable({
@@ -95,6 +98,8 @@ export function EventTable({
   onSelect,
   preferences,
   onNearEnd,
+  order,
+  onOrder,
 }: Props) {
   useTimeZone(); // redraw the times when the zone is switched
   const stale = status === 'updating';
@@ -145,11 +150,28 @@ export function EventTable({
       <thead>
         {table.getHeaderGroups().map((group) => (
           <tr key={group.id} aria-rowindex={1}>
-            {group.headers.map((header) => (
-              <th key={header.id} scope="col">
-                {header.isPlaceholder ? null : <table.FlexRender header={header} />}
-              </th>
-            ))}
+            {group.headers.map((header) =>
+              header.column.id === 'createdAt' ? (
+                <th
+                  key={header.id}
+                  scope="col"
+                  aria-sort={order === 'newest' ? 'descending' : 'ascending'}
+                >
+                  <button
+                    type="button"
+                    className="sort"
+                    title={order === 'newest' ? 'Show oldest first' : 'Show newest first'}
+                    onClick={() => onOrder(order === 'newest' ? 'oldest' : 'newest')}
+                  >
+                    Time {order === 'newest' ? '↓' : '↑'}
+                  </button>
+                </th>
+              ) : (
+                <th key={header.id} scope="col">
+                  {header.isPlaceholder ? null : <table.FlexRender header={header} />}
+                </th>
+              ),
+            )}
           </tr>
         ))}
       </thead>

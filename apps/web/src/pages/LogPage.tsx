@@ -47,10 +47,11 @@ export function LogPage({ me }: { me: { id: string; role: 'admin' | 'auditor' } 
 
   useEffect(() => rememberLogView(search), [search]);
 
-  // Keyset pages, older as the reader scrolls: each starts where the last one ended.
+  // Keyset pages, further on as the reader scrolls: each starts where the last one ended.
+  const order = form.sort === 'oldest' ? 'oldest' : 'newest';
   const pages = useInfiniteQuery(
     trpc.query.infiniteQueryOptions(
-      { filter, limit: PAGE_SIZE },
+      { filter, order, limit: PAGE_SIZE },
       { getNextPageParam: (last) => last.nextCursor, placeholderData: keepPreviousData },
     ),
   );
@@ -67,12 +68,14 @@ export function LogPage({ me }: { me: { id: string; role: 'admin' | 'auditor' } 
         : 'ready';
   const loaded = useMemo(() => pages.data?.pages.flatMap((p) => p.events), [pages.data]);
   const pageEvents = pages.isError ? undefined : loaded;
-  // Live: new events of the view stream in on top.
-  const [live, setLive] = useState(false);
+  // Live: new events of the view stream in on top (newest first only: oldest first, they
+  // would belong after the last page).
+  const [liveChosen, setLive] = useState(false);
+  const live = liveChosen && order === 'newest';
   const tail = useLiveTail(live, filter, status === 'ready' ? pageEvents : undefined);
   const events = pageEvents && live ? withArrived(tail.arrived, pageEvents) : pageEvents;
   // A stale page's cursor belongs to the previous filter: more is asked only when ready.
-  const loadOlder =
+  const loadMore =
     status === 'ready' && pages.hasNextPage && !pages.isFetchingNextPage
       ? () => void pages.fetchNextPage()
       : undefined;
@@ -129,7 +132,12 @@ export function LogPage({ me }: { me: { id: string; role: 'admin' | 'auditor' } 
         <section className="results" aria-busy={pages.isFetching}>
           <div className="live">
             <label>
-              <input type="checkbox" checked={live} onChange={(e) => setLive(e.target.checked)} />
+              <input
+                type="checkbox"
+                checked={live}
+                disabled={order !== 'newest'}
+                onChange={(e) => setLive(e.target.checked)}
+              />
               Live: new events appear on top
             </label>
             {live && tail.held > 0 && (
@@ -168,7 +176,9 @@ export function LogPage({ me }: { me: { id: string; role: 'admin' | 'auditor' } 
             selectedId={selectedId}
             onSelect={select}
             preferences={preferences}
-            onNearEnd={loadOlder}
+            onNearEnd={loadMore}
+            order={order}
+            onOrder={(next) => applyFilter({ ...form, sort: next === 'oldest' ? 'oldest' : '' })}
           />
           <LoadMore
             shown={status === 'loading' || status === 'failed' ? undefined : (events?.length ?? 0)}
@@ -181,7 +191,8 @@ export function LogPage({ me }: { me: { id: string; role: 'admin' | 'auditor' } 
                     ? 'more'
                     : 'none'
             }
-            onMore={loadOlder}
+            order={order}
+            onMore={loadMore}
           />
         </section>
         {selected && (

@@ -12,12 +12,14 @@ import { recordOwnAction } from '../own-actions';
 import { exportProcedure, readProcedure, router } from '../trpc';
 
 export const queryRouter = router({
-  /** A page of events, newest first; pass `nextCursor` back for the next page. */
-  query: readProcedure
-    .input(querySchema)
-    .query(({ ctx, input }) =>
-      ctx.store.query(input.filter, { cursor: input.cursor, limit: input.limit }),
-    ),
+  /** A page of events, newest (or oldest) first; pass `nextCursor` back for the next page. */
+  query: readProcedure.input(querySchema).query(({ ctx, input }) =>
+    ctx.store.query(input.filter, {
+      cursor: input.cursor,
+      limit: input.limit,
+      order: input.order,
+    }),
+  ),
 
   /**
    * How many events match, and each facet's most frequent values with their counts, each

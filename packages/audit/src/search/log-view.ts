@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sortOrders } from '../cursor';
 import { LIMITS } from '../limits';
 import { safeText } from '../text';
 import { parseSearch, searchProblemText } from './search-terms';
@@ -41,6 +42,8 @@ export const logViewFields = {
   range: z.enum(Object.keys(RELATIVE_RANGES) as [RelativeRange, ...RelativeRange[]]),
   from: bound,
   to: bound,
+  /** Time's order; newest first unless `oldest`. */
+  sort: z.enum(sortOrders),
 };
 
 export const logViewSchema = z

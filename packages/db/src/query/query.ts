@@ -5,6 +5,7 @@ import {
   decodeCursor,
   type EventFilter,
   encodeCursor,
+  type SortOrder,
   takeActor,
 } from '@auditlog/audit';
 import { type AuditLog, Prisma, type PrismaClient } from '../generated/prisma/client';
@@ -12,7 +13,7 @@ import { leafHashSql, TILE_LEAVES } from '../tree/leaf-tiles';
 import { toAuditEvent } from './event-row';
 import { actionSql, actorSql, searchConditions } from './search-sql';
 
-export type Order = 'newest' | 'oldest';
+export type Order = SortOrder;
 
 export interface EventPage {
   events: AuditEvent[];
@@ -21,8 +22,8 @@ export interface EventPage {
 }
 
 export class InvalidCursorError extends Error {
-  constructor() {
-    super('the cursor is not one this server issued');
+  constructor(message = 'the cursor is not one this server issued') {
+    super(message);
   }
 }
 
@@ -108,8 +109,12 @@ export function eventPageSql(
   const filter = withIndexedActor(given);
   let position: CursorPosition | undefined;
   if (options.cursor) {
-    position = decodeCursor(options.cursor);
-    if (!position) throw new InvalidCursorError();
+    const cursor = decodeCursor(options.cursor);
+    if (!cursor) throw new InvalidCursorError();
+    if (cursor.order !== order) {
+      throw new InvalidCursorError(`the cursor continues a page of the ${cursor.order} first`);
+    }
+    position = cursor;
   }
   const direction = Prisma.raw(order === 'newest' ? 'DESC' : 'ASC');
   const sort = Prisma.sql`ORDER BY "createdAt" ${direction}, seq ${direction} LIMIT ${options.limit + 1}`;
@@ -169,7 +174,10 @@ export async function queryEvents(
     events,
     ...(more &&
       last && {
-        nextCursor: encodeCursor({ createdAt: new Date(last.createdAt), seq: last.seq }),
+        nextCursor: encodeCursor(
+          { createdAt: new Date(last.createdAt), seq: last.seq },
+          options.order,
+        ),
       }),
   };
 }

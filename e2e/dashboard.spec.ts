@@ -341,6 +341,15 @@ test('on a phone the log fits the screen: no sideways scroll, facets folded, eve
   const action = column(page, 3).first();
   expect(await action.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
   await expect(page.locator('table.events thead')).toBeHidden();
+
+  // An event opens as a sheet over the whole screen, wherever in the list it was.
+  await page.mouse.wheel(0, 2000);
+  await rows(page).nth(20).click();
+  const detail = page.getByRole('complementary', { name: 'Event detail' });
+  await expect(detail.getByRole('heading', { level: 2 })).toBeFocused();
+  expect(await detail.boundingBox()).toEqual({ x: 0, y: 0, width: 390, height: 844 });
+  await detail.getByRole('button', { name: 'Close detail' }).click();
+  await expect(detail).toBeHidden();
 });
 
 test('the view lives in the URL: back, forward and a visit to Users keep it', async ({ page }) => {

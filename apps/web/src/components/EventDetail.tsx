@@ -1,6 +1,6 @@
 import type { AuditEvent } from '@auditlog/audit';
 import type { Qualifier } from '@auditlog/audit/search';
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { ChangesDiff } from './ChangesDiff';
 import { CopyButton } from './CopyButton';
 import { EraseActor } from './EraseActor';
@@ -17,6 +17,9 @@ interface Props {
   onSearch(qualifier: Qualifier, value: string): void;
 }
 
+// Where the detail becomes a full-screen sheet (styles.css says the same).
+const PHONE = '(max-width: 760px)';
+
 type Row = [label: string, value: string | null, search?: [Qualifier, string]];
 
 export function EventDetail({ event, canErase, onClose, onSearch }: Props) {
@@ -28,6 +31,12 @@ export function EventDetail({ event, canErase, onClose, onSearch }: Props) {
     document.addEventListener('keydown', close);
     return () => document.removeEventListener('keydown', close);
   }, [onClose]);
+  // On a phone the detail covers the screen: focus goes to it, so a screen reader reads it.
+  const heading = useRef<HTMLHeadingElement>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: each newly opened event
+  useEffect(() => {
+    if (window.matchMedia(PHONE).matches) heading.current?.focus();
+  }, [event.id]);
   const resource = event.resourceType
     ? `${event.resourceType}${event.resourceId ? `/${event.resourceId}` : ''}`
     : null;
@@ -57,7 +66,9 @@ export function EventDetail({ event, canErase, onClose, onSearch }: Props) {
   return (
     <aside className="detail" aria-label="Event detail">
       <header>
-        <h2>{event.action}</h2>
+        <h2 ref={heading} tabIndex={-1}>
+          {event.action}
+        </h2>
         <button type="button" className="secondary" onClick={onClose} aria-label="Close detail">
           ×
         </button>

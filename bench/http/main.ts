@@ -5,7 +5,7 @@
  * Then EXPLAIN (ANALYZE, BUFFERS) of every query the dashboard sends, with the index each
  * uses, and the query and export figures on the embedded PGlite database.
  *
- *   pnpm build && pnpm --filter @auditlog/bench bench:http [--size large] [--skip-pglite] [--reuse]
+ *   pnpm build && pnpm --filter @auditlog/bench bench:http [--size large] [--skip-pglite | --skip-postgres] [--reuse]
  *
  * PostgreSQL at BENCH_DATABASE_URL's server (default postgresql://postgres@127.0.0.1:5432);
  * the database `auditlog_bench` is dropped and made again.
@@ -37,6 +37,7 @@ const { values: args } = parseArgs({
   options: {
     size: { type: 'string', default: 'default' },
     'skip-pglite': { type: 'boolean', default: false },
+    'skip-postgres': { type: 'boolean', default: false },
     /** Measure on the log a previous run loaded, when it holds exactly this many events. */
     reuse: { type: 'boolean', default: false },
   },
@@ -310,7 +311,7 @@ const cpu = cpus()[0]?.model ?? 'unknown CPU';
 log(
   `Machine: ${availableParallelism()} cores (${cpu}), ${fmt(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
 );
-await benchPostgres();
+if (!args['skip-postgres']) await benchPostgres();
 if (!args['skip-pglite']) await benchPglite();
 log('\n| workload | ours (HTTP, API key) | raw baseline, same run | ratio | target |');
 log('|---|---|---|---|---|');

@@ -19,9 +19,7 @@ export function encodeCursor(position: CursorPosition, order: SortOrder = 'newes
     .replace(/=+$/, '');
 }
 
-export function decodeCursor(
-  cursor: string,
-): (CursorPosition & { order: SortOrder }) | undefined {
+export function decodeCursor(cursor: string): (CursorPosition & { order: SortOrder }) | undefined {
   let decoded: string;
   try {
     decoded = atob(cursor.replaceAll('-', '+').replaceAll('_', '/'));

@@ -7,6 +7,7 @@ export * from './json-value';
 export * from './limits';
 export * from './merkle';
 export * from './query';
+export * from './retention';
 export * from './search';
 export * from './serialize';
 export * from './text';

@@ -77,7 +77,10 @@ describe('cursor', () => {
   it('round-trips and rejects anything it did not make', () => {
     const position = { createdAt: new Date('2026-11-26T15:48:51.610Z'), seq: 12345 };
     expect(decodeCursor(encodeCursor(position))).toEqual({ ...position, order: 'newest' });
-    expect(decodeCursor(encodeCursor(position, 'oldest'))).toEqual({ ...position, order: 'oldest' });
+    expect(decodeCursor(encodeCursor(position, 'oldest'))).toEqual({
+      ...position,
+      order: 'oldest',
+    });
     expect(decodeCursor('garbage!')).toBeUndefined();
     expect(decodeCursor(btoa('1:2:3'))).toBeUndefined();
   });

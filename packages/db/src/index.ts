@@ -18,6 +18,13 @@ export { MigrationError, migrate } from './migrate/migrate';
 export { DataDirectoryError } from './pglite-files';
 export type { FacetCounts, FacetValue } from './query/facets';
 export { type EventPage, InvalidCursorError, type Order } from './query/query';
+export {
+  type LegalHold,
+  RetentionBusyError,
+  type RetentionPreview,
+  type RetentionRunRecord,
+  RetentionStore,
+} from './retention/retention-store';
 export { AuditStore, type AuditStoreOptions } from './store';
 export { type VerificationRun, VerificationRuns } from './tree/verification-runs';
 export type { VerificationResult } from './tree/verify-tree';

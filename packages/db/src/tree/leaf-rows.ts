@@ -113,6 +113,22 @@ export async function readHashedRange(
     : undefined;
 }
 
+const HASHED_ROWS_SQL = `
+  SELECT seq::float8 AS seq, ${LEAF_HASH} AS leaf
+  FROM (SELECT seq, ${PIECES} FROM "AuditLog" WHERE seq >= $1 AND seq < $2) p ORDER BY seq`;
+
+/**
+ * Each stored event from `from` to `to` - 1 with its leaf hash as PostgreSQL makes it, in
+ * seq order: for a range where retention deleted some events on purpose.
+ */
+export function readHashedRows(
+  conn: Queryable,
+  from: number,
+  to: number,
+): Promise<{ seq: number; leaf: Uint8Array }[]> {
+  return conn.query(HASHED_ROWS_SQL, [from, to]);
+}
+
 const nested = (text: string | null) => (text === null ? 'null' : canonicalJson(JSON.parse(text)));
 
 /** The RFC 9162 leaf hash of a stored event, from its content as stored. */

@@ -4,6 +4,7 @@ import type { Connections } from '../database';
 import { checkPage, type PageCheck } from './check-page';
 import { allCheckpoints } from './checkpoints';
 import { STORED_LEVEL_STEP } from './merkle-nodes';
+import { PrunedRanges } from './pruned-ranges';
 
 export interface VerificationResult {
   ok: boolean;
@@ -14,6 +15,12 @@ export interface VerificationResult {
   checkpoints: number;
   /** The first problem found, with the seq of the event where it shows. */
   problem?: { seq: number | null; reason: string };
+  /**
+   * Events retention runs deleted on purpose, and those runs: each one's leaf hash still
+   * stands in the tree (checked against the nodes and checkpoints), its row is gone.
+   * Absent when none was.
+   */
+  pruned?: { events: number; runs: string[] };
 }
 
 export interface VerifyOptions {
@@ -45,6 +52,7 @@ export async function verifyLog(
   const storedNodes = new Map(
     (await prisma.merkleNode.findMany()).map((n) => [`${n.level}/${n.index}`, Buffer.from(n.hash)]),
   );
+  const pruned = await PrunedRanges.load(prisma);
   const frontier = Frontier.empty();
   const result = (problem?: VerificationResult['problem']): VerificationResult => ({
     ok: !problem,
@@ -52,6 +60,7 @@ export async function verifyLog(
     treeSize: total,
     checkpoints: checkpoints.length,
     ...(problem && { problem }),
+    ...(pruned.events > 0 && { pruned: { events: pruned.events, runs: pruned.runs } }),
   });
 
   if (options.publicKey) {
@@ -74,7 +83,7 @@ export async function verifyLog(
     while (inFlight.length < PAGES_AHEAD && nextPage < total) {
       const from = nextPage;
       const to = Math.min(from + pageSize, total);
-      const check = checkPage(db.raw, from, to);
+      const check = checkPage(db.raw, from, to, pruned);
       // A page checked ahead is dropped when a problem ends the run early; its failure
       // then has nobody to report to.
       check.catch(() => {});

@@ -1,0 +1,46 @@
+import type { RetentionPolicy } from '@auditlog/audit';
+import { Prisma, type PrismaClient } from '../generated/prisma/client';
+
+export interface MonthPartition {
+  name: string;
+  /** The month it holds: [start, end). */
+  start: Date;
+  end: Date;
+}
+
+const NAME = /^AuditLog_y(\d{4})m(\d{2})$/;
+
+/** The log's monthly partitions, oldest first (their names say their month). */
+export async function monthPartitions(
+  prisma: Pick<PrismaClient, '$queryRawUnsafe'>,
+): Promise<MonthPartition[]> {
+  const rows = await prisma.$queryRawUnsafe<{ name: string }[]>(
+    `SELECT c.relname AS name FROM pg_catalog.pg_inherits i
+      JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
+      WHERE i.inhparent = '"AuditLog"'::regclass`,
+  );
+  return rows
+    .map(({ name }) => {
+      const [, year, month] = NAME.exec(name) ?? [];
+      if (!year || !month) return undefined;
+      const start = new Date(Date.UTC(Number(year), Number(month) - 1, 1));
+      const end = new Date(Date.UTC(Number(year), Number(month), 1));
+      return { name, start, end };
+    })
+    .filter((p): p is MonthPartition => p !== undefined)
+    .sort((a, b) => a.start.getTime() - b.start.getTime());
+}
+
+/**
+ * The longest finite period of the policy, or undefined when some events are kept for
+ * ever: a month whose newest event is older than it has expired whole, whatever its
+ * events' actions, without reading them.
+ */
+export function longestPeriodDays(policy: RetentionPolicy): number | undefined {
+  const periods = [policy.defaultDays, ...policy.overrides.map((o) => o.days)];
+  if (periods.includes('forever')) return undefined;
+  return Math.max(...(periods as number[]));
+}
+
+/** A partition's own table, quoted; names come from the catalogue, matched by NAME. */
+export const partitionTable = (p: MonthPartition) => Prisma.raw(`"${p.name}"`);

@@ -1,0 +1,416 @@
+import { randomUUID } from 'node:crypto';
+import {
+  KEEP_EVERYTHING,
+  type LegalHoldCriteria,
+  type RetentionPolicy,
+  retentionPolicySchema,
+} from '@auditlog/audit';
+import { AccountError } from '../accounts/account-store';
+import { connectionsOf, type Database } from '../database';
+import type { Prisma, PrismaClient } from '../generated/prisma/client';
+import { expiredSql, heldSql } from './expiry-sql';
+import {
+  longestPeriodDays,
+  type MonthPartition,
+  monthPartitions,
+  partitionTable,
+} from './partitions-expired';
+
+export interface LegalHold {
+  id: string;
+  reason: string;
+  criteria: LegalHoldCriteria;
+  placedBy: string;
+  placedAt: string;
+  releasedBy: string | null;
+  releasedAt: string | null;
+}
+
+/** What a policy would delete now: computed with the same SQL a run deletes with. */
+export interface RetentionPreview {
+  /** Events it would delete. */
+  deleted: number;
+  /** Events past their period that standing holds keep. */
+  held: number;
+  oldest: string | null;
+  newest: string | null;
+  /** Per month (UTC, yyyy-mm): events deleted, and whether the whole month goes. */
+  months: { month: string; deleted: number; whole: boolean }[];
+}
+
+export interface RetentionRunRecord {
+  id: string;
+  dryRun: boolean;
+  status: 'running' | 'done' | 'failed' | 'interrupted';
+  startedAt: string;
+  finishedAt: string | null;
+  checkpoint: { treeSize: number; rootHash: string };
+  deleted: number;
+  byAction: Record<string, number>;
+  partitionsDropped: string[];
+  /** The seqs it deleted, as inclusive ranges. */
+  ranges: [number, number][];
+  error: string | null;
+}
+
+/** Refused because another run holds the lease. */
+export class RetentionBusyError extends Error {
+  constructor(readonly runId: string) {
+    super(`retention run ${runId} is already running`);
+  }
+}
+
+// A run renews its lease with each batch; one whose lease lapses (its process died) is
+// marked interrupted and the next run takes over: deleting is idempotent, so it simply
+// deletes what is still expired.
+const LEASE_MS = 60_000;
+// Rows deleted per transaction at a month's boundary: short enough that appends (which
+// never wait for a run) and readers see no stall.
+const BATCH = 5_000;
+
+/**
+ * Retention: the policy, legal holds, previews and runs. A run deletes only events the
+ * latest checkpoint covers and no standing hold keeps: whole months by dropping their
+ * partition, the rest in bounded batches. The leaf hashes stay in LeafTile and the tree's
+ * nodes in MerkleNode, and the deleted seqs are recorded in PrunedRange, so every
+ * checkpoint, proof and verification still holds.
+ */
+export class RetentionStore {
+  private readonly prisma: PrismaClient;
+
+  constructor(db: Database) {
+    this.prisma = connectionsOf(db).prisma;
+  }
+
+  async policy(): Promise<RetentionPolicy> {
+    const row = await this.prisma.retentionSettings.findUnique({ where: { id: 1 } });
+    return row ? retentionPolicySchema.parse(row.policy) : KEEP_EVERYTHING;
+  }
+
+  /** Saves a policy; returns the one it replaced. */
+  async setPolicy(policy: RetentionPolicy): Promise<RetentionPolicy> {
+    const before = await this.policy();
+    await this.prisma.retentionSettings.upsert({
+      where: { id: 1 },
+      create: { id: 1, policy },
+      update: { policy, updatedAt: new Date() },
+    });
+    return before;
+  }
+
+  async holds(): Promise<LegalHold[]> {
+    const rows = await this.prisma.legalHold.findMany({ orderBy: { placedAt: 'desc' } });
+    return rows.map(toHold);
+  }
+
+  async placeHold(input: { reason: string; criteria: LegalHoldCriteria; placedBy: string }) {
+    return toHold(await this.prisma.legalHold.create({ data: { id: randomUUID(), ...input } }));
+  }
+
+  async releaseHold(id: string, releasedBy: string): Promise<LegalHold> {
+    const hold = await this.prisma.legalHold.findUnique({ where: { id } });
+    if (!hold) throw new AccountError('NOT_FOUND', 'no such legal hold');
+    if (hold.releasedAt) throw new AccountError('CONFLICT', 'this hold was already released');
+    return toHold(
+      await this.prisma.legalHold.update({
+        where: { id },
+        data: { releasedAt: new Date(), releasedBy },
+      }),
+    );
+  }
+
+  private async standingHolds(): Promise<LegalHoldCriteria[]> {
+    const rows = await this.prisma.legalHold.findMany({ where: { releasedAt: null } });
+    return rows.map((r) => r.criteria as LegalHoldCriteria);
+  }
+
+  /** What `policy` would delete at `now`, under the standing holds. */
+  async preview(policy: RetentionPolicy, now = new Date()): Promise<RetentionPreview> {
+    const covered = await this.coveredSize();
+    const held = heldSql(await this.standingHolds());
+    const rows = await this.prisma.$queryRaw<
+      { month: string; deleted: bigint; held: bigint; oldest: Date | null; newest: Date | null }[]
+    >`
+      SELECT to_char("createdAt" AT TIME ZONE 'UTC', 'YYYY-MM') AS month,
+        count(*) FILTER (WHERE NOT held) AS deleted, count(*) FILTER (WHERE held) AS held,
+        min("createdAt") FILTER (WHERE NOT held) AS oldest,
+        max("createdAt") FILTER (WHERE NOT held) AS newest
+      FROM (SELECT "createdAt", ${held} AS held FROM "AuditLog"
+        WHERE ${expiredSql(policy, now)} AND seq < ${covered}) expired
+      GROUP BY 1 ORDER BY 1`;
+    const totals = new Map(
+      (
+        await this.prisma.$queryRaw<{ month: string; n: bigint }[]>`
+          SELECT to_char("createdAt" AT TIME ZONE 'UTC', 'YYYY-MM') AS month, count(*) AS n
+          FROM "AuditLog" WHERE "createdAt" < ${now}::timestamptz GROUP BY 1`
+      ).map((r) => [r.month, Number(r.n)]),
+    );
+    const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
+    const deleting = rows.filter((r) => Number(r.deleted) > 0);
+    return {
+      deleted: rows.reduce((n, r) => n + Number(r.deleted), 0),
+      held: rows.reduce((n, r) => n + Number(r.held), 0),
+      oldest: iso(deleting[0]?.oldest),
+      newest: iso(deleting.at(-1)?.newest),
+      months: deleting.map((r) => ({
+        month: r.month,
+        deleted: Number(r.deleted),
+        whole: Number(r.deleted) === totals.get(r.month),
+      })),
+    };
+  }
+
+  /** Runs newest first. */
+  async runs(limit = 20): Promise<RetentionRunRecord[]> {
+    const rows = await this.prisma.retentionRun.findMany({
+      orderBy: { startedAt: 'desc' },
+      take: limit,
+    });
+    const ranges = await this.prisma.prunedRange.findMany({
+      where: { runId: { in: rows.map((r) => r.id) } },
+      orderBy: { fromSeq: 'asc' },
+    });
+    return rows.map((r) =>
+      toRun(
+        r,
+        ranges.filter((x) => x.runId === r.id),
+      ),
+    );
+  }
+
+  /**
+   * Deletes what the policy says has expired and no hold keeps, up to the latest signed
+   * checkpoint; a dry run counts the same and deletes nothing. One run at a time across
+   * every process (a lease in RetentionRun); a run killed halfway leaves its deletions
+   * recorded batch by batch, and the next run deletes the rest.
+   */
+  async run(options: { dryRun: boolean; now?: Date }): Promise<RetentionRunRecord> {
+    const now = options.now ?? new Date();
+    const policy = await this.policy();
+    const checkpoint = await this.prisma.checkpoint.findFirst({ orderBy: { treeSize: 'desc' } });
+    const covered = BigInt(checkpoint?.treeSize ?? 0);
+    const runId = await this.takeLease({
+      dryRun: options.dryRun,
+      policy,
+      checkpointSize: covered,
+      checkpointRoot: checkpoint ? Buffer.from(checkpoint.rootHash).toString('base64') : '',
+    });
+    try {
+      if (options.dryRun) {
+        const preview = await this.preview(policy, now);
+        await this.prisma.retentionRun.update({
+          where: { id: runId },
+          data: { deleted: BigInt(preview.deleted) },
+        });
+      } else {
+        const holds = await this.standingHolds();
+        const longest = longestPeriodDays(policy);
+        for (const partition of await monthPartitions(this.prisma)) {
+          if (await this.wholeMonthExpired(partition, policy, holds, covered, now, longest)) {
+            await this.dropPartition(runId, partition);
+          }
+        }
+        while (await this.deleteBatch(runId, policy, holds, covered, now)) {}
+      }
+      await this.prisma.retentionRun.update({
+        where: { id: runId },
+        data: { status: 'done', finishedAt: new Date() },
+      });
+    } catch (error) {
+      await this.prisma.retentionRun.update({
+        where: { id: runId },
+        data: { status: 'failed', finishedAt: new Date(), error: String(error) },
+      });
+      throw error;
+    }
+    const [record] = (await this.runs(50)).filter((r) => r.id === runId);
+    return record as RetentionRunRecord;
+  }
+
+  /** The size of the latest checkpoint: events past it are never deleted. */
+  private async coveredSize(): Promise<bigint> {
+    const checkpoint = await this.prisma.checkpoint.findFirst({ orderBy: { treeSize: 'desc' } });
+    return BigInt(checkpoint?.treeSize ?? 0);
+  }
+
+  private async takeLease(run: {
+    dryRun: boolean;
+    policy: RetentionPolicy;
+    checkpointSize: bigint;
+    checkpointRoot: string;
+  }): Promise<string> {
+    return this.prisma.$transaction(async (tx) => {
+      // Serialises lease-taking across processes; held only for this short transaction.
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(7311, 1)`;
+      const running = await tx.retentionRun.findFirst({ where: { status: 'running' } });
+      if (running && running.leaseUntil > new Date()) throw new RetentionBusyError(running.id);
+      if (running) {
+        await tx.retentionRun.update({
+          where: { id: running.id },
+          data: { status: 'interrupted', finishedAt: new Date() },
+        });
+      }
+      const id = randomUUID();
+      await tx.retentionRun.create({
+        data: {
+          id,
+          status: 'running',
+          leaseUntil: new Date(Date.now() + LEASE_MS),
+          ...run,
+        },
+      });
+      return id;
+    });
+  }
+
+  /**
+   * Whether every event of a month has expired, none is held, and the checkpoint covers
+   * them all: then the month goes by dropping its partition. A month older than the
+   * policy's longest period is answered from its newest event alone; a younger one (or
+   * any, when some events are kept for ever) is checked against its events.
+   */
+  private async wholeMonthExpired(
+    partition: MonthPartition,
+    policy: RetentionPolicy,
+    holds: LegalHoldCriteria[],
+    covered: bigint,
+    now: Date,
+    longest: number | undefined,
+  ): Promise<boolean> {
+    if (partition.end > now) return false;
+    const table = partitionTable(partition);
+    const [bounds] = await this.prisma.$queryRaw<{ newest: Date | null; last: bigint | null }[]>`
+      SELECT max("createdAt") AS newest, max(seq) AS last FROM ${table}`;
+    if (!bounds?.newest || bounds.last === null || bounds.last >= covered) return false;
+    const surelyExpired =
+      longest !== undefined && bounds.newest.getTime() < now.getTime() - longest * 86_400_000;
+    if (!surelyExpired) {
+      const [kept] = await this.prisma.$queryRaw<{ any: boolean }[]>`
+        SELECT EXISTS (SELECT 1 FROM ${table} WHERE (${expiredSql(policy, now)}) IS NOT TRUE) AS any`;
+      if (kept?.any) return false;
+    }
+    const [held] = await this.prisma.$queryRaw<{ any: boolean }[]>`
+      SELECT EXISTS (SELECT 1 FROM ${table} WHERE ${heldSql(holds)}) AS any`;
+    return !held?.any;
+  }
+
+  /** Records a month's seqs and counts as pruned, and drops its partition, at once. */
+  private async dropPartition(runId: string, partition: MonthPartition): Promise<void> {
+    const table = partitionTable(partition);
+    await this.prisma.$transaction(async (tx) => {
+      const ranges = await tx.$queryRaw<{ from: bigint; to: bigint }[]>`
+        SELECT min(seq) AS from, max(seq) AS to
+        FROM (SELECT seq, seq - row_number() OVER (ORDER BY seq) AS island FROM ${table}) s
+        GROUP BY island ORDER BY 1`;
+      const counts = await tx.$queryRaw<{ action: string; n: bigint }[]>`
+        SELECT action, count(*) AS n FROM ${table} GROUP BY action`;
+      await this.recordDeleted(tx, runId, ranges, counts, partition.name);
+      await tx.$executeRaw`ALTER TABLE "AuditLog" DETACH PARTITION ${table}`;
+      await tx.$executeRaw`DROP TABLE ${table}`;
+    });
+  }
+
+  /** Deletes one batch of expired, unheld, covered events; false when none is left. */
+  private async deleteBatch(
+    runId: string,
+    policy: RetentionPolicy,
+    holds: LegalHoldCriteria[],
+    covered: bigint,
+    now: Date,
+  ): Promise<boolean> {
+    return this.prisma.$transaction(async (tx) => {
+      const gone = await tx.$queryRaw<{ seq: bigint; action: string }[]>`
+        DELETE FROM "AuditLog" a USING (
+          SELECT seq, "createdAt" FROM "AuditLog"
+          WHERE ${expiredSql(policy, now)} AND NOT ${heldSql(holds)} AND seq < ${covered}
+          LIMIT ${BATCH}
+        ) d
+        WHERE a.seq = d.seq AND a."createdAt" = d."createdAt"
+        RETURNING a.seq, a.action`;
+      if (gone.length === 0) return false;
+      const counts = new Map<string, number>();
+      for (const g of gone) counts.set(g.action, (counts.get(g.action) ?? 0) + 1);
+      await this.recordDeleted(
+        tx,
+        runId,
+        islands(gone.map((g) => g.seq)),
+        [...counts].map(([action, n]) => ({ action, n: BigInt(n) })),
+      );
+      return true;
+    });
+  }
+
+  /** Adds deleted seqs and counts to the run, and renews its lease. */
+  private async recordDeleted(
+    tx: Prisma.TransactionClient,
+    runId: string,
+    ranges: { from: bigint; to: bigint }[],
+    counts: { action: string; n: bigint }[],
+    dropped?: string,
+  ): Promise<void> {
+    const run = await tx.retentionRun.findUniqueOrThrow({ where: { id: runId } });
+    const byAction = { ...(run.byAction as Record<string, number>) };
+    let deleted = 0;
+    for (const { action, n } of counts) {
+      byAction[action] = (byAction[action] ?? 0) + Number(n);
+      deleted += Number(n);
+    }
+    await tx.prunedRange.createMany({
+      data: ranges.map((r) => ({ fromSeq: r.from, toSeq: r.to, runId })),
+    });
+    await tx.retentionRun.update({
+      where: { id: runId },
+      data: {
+        deleted: { increment: BigInt(deleted) },
+        byAction,
+        leaseUntil: new Date(Date.now() + LEASE_MS),
+        ...(dropped && { partitionsDropped: { push: dropped } }),
+      },
+    });
+  }
+}
+
+/** Seqs as runs of consecutive numbers. */
+function islands(seqs: bigint[]): { from: bigint; to: bigint }[] {
+  const sorted = [...seqs].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const out: { from: bigint; to: bigint }[] = [];
+  for (const seq of sorted) {
+    const last = out.at(-1);
+    if (last && seq === last.to + 1n) last.to = seq;
+    else out.push({ from: seq, to: seq });
+  }
+  return out;
+}
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+function toHold(row: Prisma.LegalHoldGetPayload<object>): LegalHold {
+  return {
+    id: row.id,
+    reason: row.reason,
+    criteria: row.criteria as LegalHoldCriteria,
+    placedBy: row.placedBy,
+    placedAt: row.placedAt.toISOString(),
+    releasedBy: row.releasedBy,
+    releasedAt: iso(row.releasedAt),
+  };
+}
+
+function toRun(
+  row: Prisma.RetentionRunGetPayload<object>,
+  ranges: { fromSeq: bigint; toSeq: bigint }[],
+): RetentionRunRecord {
+  return {
+    id: row.id,
+    dryRun: row.dryRun,
+    status: row.status as RetentionRunRecord['status'],
+    startedAt: row.startedAt.toISOString(),
+    finishedAt: iso(row.finishedAt),
+    checkpoint: { treeSize: Number(row.checkpointSize), rootHash: row.checkpointRoot },
+    deleted: Number(row.deleted),
+    byAction: row.byAction as Record<string, number>,
+    partitionsDropped: row.partitionsDropped,
+    ranges: ranges.map((r) => [Number(r.fromSeq), Number(r.toSeq)]),
+    error: row.error,
+  };
+}

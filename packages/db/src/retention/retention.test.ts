@@ -1,0 +1,195 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { auditEntrySchema, newEventId, type RetentionPolicy } from '@auditlog/audit';
+import { describe, expect, it } from 'vitest';
+import { TEST_DRIVERS, tamper, testSql } from '../test-databases';
+import { useTestStore } from '../test-store';
+import { RetentionBusyError, RetentionStore } from './retention-store';
+
+const DAY = 86_400_000;
+const NOW = new Date('2026-11-29T12:00:00.000Z');
+const ago = (days: number, ms = 0) => new Date(NOW.getTime() - days * DAY + ms);
+
+const event = (at: Date, action = 'doc.edited', more: Record<string, unknown> = {}) =>
+  auditEntrySchema.parse({
+    id: newEventId(at),
+    actorId: 'u_1',
+    actorEmail: 'ada@example.com',
+    action,
+    ...more,
+  });
+
+const POLICY: RetentionPolicy = {
+  defaultDays: 90,
+  overrides: [
+    { action: 'auth.*', days: 400 },
+    { action: 'auth.sign_in_failed', days: 100 },
+    { actorType: 'service', days: 10 },
+  ],
+};
+
+describe.each(TEST_DRIVERS)('retention on a fresh %s database', (driver) => {
+  const t = useTestStore(driver);
+
+  it('deletes nothing, and nothing under the default keep-everything policy', async () => {
+    const store = new RetentionStore(t.db);
+    expect(await store.run({ dryRun: false, now: NOW })).toMatchObject({
+      status: 'done',
+      deleted: 0,
+      partitionsDropped: [],
+    });
+    await t.store.append([event(ago(3000))]);
+    await t.store.integrated();
+    await t.store.issueCheckpoint(generateKeyPairSync('ed25519').privateKey);
+    expect((await store.run({ dryRun: false, now: NOW })).deleted).toBe(0);
+    expect(await store.preview(await store.policy(), NOW)).toMatchObject({
+      deleted: 0,
+      months: [],
+    });
+  });
+});
+
+describe.each(TEST_DRIVERS)('retention on %s', (driver) => {
+  const t = useTestStore(driver);
+  const { privateKey } = generateKeyPairSync('ed25519');
+  const retention = () => new RetentionStore(t.db);
+  const checkpoint = async () => {
+    await t.store.integrated();
+    return t.store.issueCheckpoint(privateKey);
+  };
+  const remaining = async () =>
+    (
+      await testSql<{ action: string; at: Date }>(
+        t.db,
+        'SELECT action, "createdAt" AS at FROM "AuditLog" ORDER BY seq',
+      )
+    ).map((r) => `${r.action}@${r.at.toISOString().slice(0, 10)}`);
+
+  it('expires by the order of precedence, drops whole months, keeps held events, and proofs still verify', async () => {
+    const store = retention();
+    await store.setPolicy(POLICY);
+    await t.store.append([
+      // May: every event past the default 90 days, so the month is dropped whole; June
+      // keeps an auth event (400 days) and a held one, so it is deleted row by row.
+      event(new Date('2026-05-03T00:00:00Z')),
+      event(new Date('2026-05-20T00:00:00Z'), 'doc.viewed'),
+      event(new Date('2026-06-10T00:00:00Z'), 'auth.signed_in'),
+      event(new Date('2026-06-11T00:00:00Z')),
+      // The default's boundary: one millisecond past 90 days goes, exactly 90 days or
+      // one millisecond inside stays.
+      event(ago(90, -1)),
+      event(ago(90)),
+      event(ago(90, 1)),
+      // An exact override beats a prefix: failed sign-ins go after 100 days, others 400.
+      event(ago(150), 'auth.sign_in_failed'),
+      event(ago(150), 'auth.signed_in'),
+      // Actor type: services after 10 days.
+      event(ago(20), 'doc.edited', { actorType: 'service', actorId: 'svc' }),
+      event(ago(20)),
+      // Held: kept though long expired.
+      event(new Date('2026-06-12T00:00:00Z'), 'doc.edited', {
+        actorId: 'held',
+        actorEmail: 'Held@Example.com',
+      }),
+    ]);
+    await store.placeHold({
+      reason: 'litigation 2026-17',
+      criteria: { actor: 'held@example.com' },
+      placedBy: 'user:test',
+    });
+    const before = await checkpoint();
+
+    const preview = await store.preview(POLICY, NOW);
+    expect(preview).toMatchObject({ deleted: 6, held: 1, oldest: '2026-05-03T00:00:00.000Z' });
+    expect(preview.months).toEqual([
+      { month: '2026-05', deleted: 2, whole: true },
+      { month: '2026-06', deleted: 1, whole: false },
+      { month: '2026-07', deleted: 1, whole: false },
+      { month: '2026-08', deleted: 1, whole: false },
+      { month: '2026-11', deleted: 1, whole: false },
+    ]);
+
+    const dry = await store.run({ dryRun: true, now: NOW });
+    expect(dry).toMatchObject({ dryRun: true, deleted: 6, partitionsDropped: [] });
+    expect(await remaining()).toHaveLength(12);
+
+    const run = await store.run({ dryRun: false, now: NOW });
+    expect(run).toMatchObject({
+      status: 'done',
+      deleted: 6,
+      partitionsDropped: ['AuditLog_y2026m05'],
+      checkpoint: { treeSize: before.treeSize },
+    });
+    expect(run.byAction).toEqual({ 'doc.edited': 4, 'doc.viewed': 1, 'auth.sign_in_failed': 1 });
+    expect(await remaining()).toEqual([
+      'auth.signed_in@2026-06-10',
+      `doc.edited@${ago(90).toISOString().slice(0, 10)}`,
+      `doc.edited@${ago(90, 1).toISOString().slice(0, 10)}`,
+      `auth.signed_in@${ago(150).toISOString().slice(0, 10)}`,
+      `doc.edited@${ago(20).toISOString().slice(0, 10)}`,
+      'doc.edited@2026-06-12',
+    ]);
+    expect(run.ranges.reduce((n, [a, b]) => n + b - a + 1, 0)).toBe(6);
+
+    // The tree, every checkpoint (the one from before the run too) and the kept events
+    // still verify; the pruned events are accounted for, by run.
+    const verified = await t.store.verify();
+    expect(verified).toMatchObject({ ok: true, pruned: { events: 6, runs: [run.id] } });
+
+    // A second run finds nothing more to do.
+    expect((await store.run({ dryRun: false, now: NOW })).deleted).toBe(0);
+  });
+
+  it('still finds a row deleted behind the log’s back right beside a pruned one', async () => {
+    const [first] = await testSql<{ seq: string }>(
+      t.db,
+      'SELECT min("fromSeq")::text AS seq FROM "PrunedRange" WHERE "fromSeq" > 0',
+    );
+    const [neighbour] = await testSql<{ seq: string }>(
+      t.db,
+      `SELECT seq::text FROM "AuditLog" WHERE seq < $1 ORDER BY seq DESC LIMIT 1`,
+      [Number(first?.seq)],
+    );
+    await tamper(t.db, `DELETE FROM "AuditLog" WHERE seq = ${Number(neighbour?.seq)}`);
+    const verified = await t.store.verify();
+    expect(verified.ok).toBe(false);
+    expect(verified.problem).toEqual({
+      seq: Number(neighbour?.seq),
+      reason: `event ${neighbour?.seq} is missing`,
+    });
+  });
+
+  it('runs one at a time, and takes over a run whose process died', async () => {
+    const store = retention();
+    const results = await Promise.allSettled([
+      store.run({ dryRun: true, now: NOW }),
+      store.run({ dryRun: true, now: NOW }),
+    ]);
+    const refused = results.filter((r) => r.status === 'rejected');
+    // Both may finish when the first ends before the second asks; never both at once.
+    for (const r of refused)
+      expect((r as PromiseRejectedResult).reason).toBeInstanceOf(RetentionBusyError);
+
+    // A run left "running" with a lapsed lease (its process killed) is taken over.
+    await tamper(
+      t.db,
+      `INSERT INTO "RetentionRun" (id, "dryRun", status, "leaseUntil", "checkpointSize", "checkpointRoot", policy)
+       VALUES ('00000000-0000-4000-8000-000000000001', false, 'running', now() - interval '1 minute', 0, '', '{}')`,
+    );
+    const next = await store.run({ dryRun: true, now: NOW });
+    expect(next.status).toBe('done');
+    const [killed] = await store
+      .runs(50)
+      .then((runs) => runs.filter((r) => r.id === '00000000-0000-4000-8000-000000000001'));
+    expect(killed?.status).toBe('interrupted');
+
+    // One still holding its lease is respected.
+    await tamper(
+      t.db,
+      `INSERT INTO "RetentionRun" (id, "dryRun", status, "leaseUntil", "checkpointSize", "checkpointRoot", policy)
+       VALUES ('00000000-0000-4000-8000-000000000002', false, 'running', now() + interval '1 minute', 0, '', '{}')`,
+    );
+    await expect(store.run({ dryRun: true, now: NOW })).rejects.toThrow(
+      'retention run 00000000-0000-4000-8000-000000000002 is already running',
+    );
+  });
+});

@@ -20,6 +20,7 @@ await build({
     main: 'src/main.ts',
     cli: 'src/cli.ts',
     'create-admin': 'src/create-admin.ts',
+    retention: 'src/retention-cli.ts',
     // Started as a worker thread by packages/db (tree/db-worker.ts), beside main.js.
     'db-worker-main': '../../packages/db/src/tree/db-worker-main.ts',
   },

@@ -32,6 +32,13 @@ const configSchema = z
     SIGNING_KEY_FILE: z.string().min(1).optional(),
     /** How often to sign a checkpoint when the log has grown; 0 signs only on demand. */
     CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
+    /** How often to run the retention policy; 0 runs it only on demand (CLI, API). */
+    RETENTION_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(60),
+    /**
+     * The fewest days any retention period may keep events: no admin can go below it.
+     * At least 8, above the 7 days a client-chosen event id may date an event back.
+     */
+    RETENTION_MIN_DAYS: z.coerce.number().int().min(8).max(36_500).default(30),
     /**
      * How many reverse proxies stand in front of the server. 0 (the default) takes the
      * client's address from the socket and ignores X-Forwarded-For; N takes the address

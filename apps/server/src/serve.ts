@@ -1,4 +1,6 @@
 import cluster from 'node:cluster';
+import { runRetention } from '@auditlog/api';
+import { RetentionBusyError } from '@auditlog/db';
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app';
 import { allowedHosts, type Config } from './config';
@@ -6,7 +8,8 @@ import { type Opened, signCheckpoint } from './start-up';
 
 /**
  * Serves HTTP over opened services until a signal says stop. `schedule` runs the
- * periodic checkpoint signer: in one process only, when several share the database.
+ * periodic checkpoint signer and retention: in one process only, when several share the
+ * database.
  * Resolves with the address once listening.
  */
 export async function serve(
@@ -33,6 +36,20 @@ export async function serve(
           });
         }, config.CHECKPOINT_INTERVAL_SECONDS * 1000)
       : undefined;
+  // Retention runs take a lease in the database, so a run here never overlaps one from
+  // another process or the CLI; a busy one is simply skipped until the next tick.
+  const retention =
+    options.schedule && config.RETENTION_INTERVAL_MINUTES > 0
+      ? setInterval(() => {
+          runRetention(
+            { ...services, principal: null, ip: undefined, userAgent: undefined },
+            false,
+          ).catch((err: unknown) => {
+            if (!(err instanceof RetentionBusyError))
+              app.log.error({ err }, 'retention run failed');
+          });
+        }, config.RETENTION_INTERVAL_MINUTES * 60_000)
+      : undefined;
 
   // In a worker, the terminal's SIGINT and SIGHUP reach every process at once: the
   // primary alone answers them, by sending each worker the SIGTERM handled here.
@@ -46,6 +63,7 @@ export async function serve(
     if (err) app.log.error({ err }, 'shutting down after an error');
     else app.log.info({ signal }, 'shutting down');
     clearInterval(timer);
+    clearInterval(retention);
     await app.close();
     await services.verifications.idle();
     await store.close();

@@ -29,7 +29,12 @@ export async function openServices(
         ? log.error({ err }, 'integrating events into the Merkle tree failed')
         : console.error('Integrating events into the Merkle tree failed:', err),
   });
-  const services = createServices({ store, accounts: new AccountStore(db), signingKey });
+  const services = createServices({
+    store,
+    accounts: new AccountStore(db),
+    signingKey,
+    retentionMinDays: config.RETENTION_MIN_DAYS,
+  });
   return {
     db,
     store,

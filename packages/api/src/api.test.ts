@@ -97,7 +97,11 @@ describe.each(TEST_DRIVERS)('tRPC API on %s', (driver) => {
   it('pages oldest first when asked, and a cursor only continues in its own order', async () => {
     const filter = { actor: 'order-test' };
     await api.logMany(
-      Array.from({ length: 5 }, (_, i) => ({ actorId: 'order-test', actorEmail: '', action: `doc.step${i}` })),
+      Array.from({ length: 5 }, (_, i) => ({
+        actorId: 'order-test',
+        actorEmail: '',
+        action: `doc.step${i}`,
+      })),
     );
     const first = await api.query({ filter, order: 'oldest', limit: 2 });
     const second = await api.query({ filter, order: 'oldest', limit: 2, cursor: first.nextCursor });

@@ -1,5 +1,11 @@
 import type { KeyObject } from 'node:crypto';
-import { type AccountStore, type AuditStore, SavedViewStore, VerificationRuns } from '@auditlog/db';
+import {
+  type AccountStore,
+  type AuditStore,
+  RetentionStore,
+  SavedViewStore,
+  VerificationRuns,
+} from '@auditlog/db';
 import { Credentials } from './auth/credentials';
 import type { Principal } from './auth/principal';
 import { CheckpointSigner } from './checkpoint-signer';
@@ -17,6 +23,10 @@ export interface Services {
   accounts: AccountStore;
   /** Named views of the log, each person's and the team's. */
   views: SavedViewStore;
+  /** Retention policy, legal holds and runs. */
+  retention: RetentionStore;
+  /** No policy may keep events fewer days than this (the operator's RETENTION_MIN_DAYS). */
+  retentionMinDays: number;
   /** Verifies API keys and sessions (remembering them briefly). */
   credentials: Credentials;
   /** Ed25519 key that signs checkpoints. */
@@ -44,16 +54,26 @@ export function createServices(input: {
   store: AuditStore;
   accounts: AccountStore;
   signingKey: KeyObject;
+  retentionMinDays?: number;
 }): Services {
   return {
     ...input,
     views: new SavedViewStore(input.store.db),
+    retention: new RetentionStore(input.store.db),
+    retentionMinDays: input.retentionMinDays ?? DEFAULT_RETENTION_MIN_DAYS,
     credentials: new Credentials(input.accounts),
     checkpoints: new CheckpointSigner(input.store, input.signingKey),
     verifications: new VerificationJobs(new VerificationRuns(input.store.db)),
     shutdown: new AbortController(),
   };
 }
+
+/**
+ * The floor under every retention period unless the operator sets another: above the
+ * 7 days a client-chosen id may date an event back, so no month still open to a retried
+ * event is ever dropped.
+ */
+export const DEFAULT_RETENTION_MIN_DAYS = 30;
 
 /** The one way a context is built: by the tRPC adapter, the download routes and tests. */
 export function createContext(services: Services, caller: Caller): Context {

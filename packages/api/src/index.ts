@@ -6,11 +6,13 @@ export {
   type Context,
   createContext,
   createServices,
+  DEFAULT_RETENTION_MIN_DAYS,
   type Services,
   type SessionCookie,
 } from './context';
 export { errorIdOf, internalErrorMessage } from './errors';
 export { EXPORT_CONTENT_TYPES, exportFilename } from './export';
+export { runRetention } from './retention-runs';
 export { type AppRouter, appRouter, createCaller } from './root';
 export type { RouterInputs, RouterOutputs } from './types';
 export { createUserAccount } from './user-accounts';

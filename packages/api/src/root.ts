@@ -4,6 +4,7 @@ import { integrityRouter } from './routers/integrity';
 import { logRouter } from './routers/log';
 import { privacyRouter } from './routers/privacy';
 import { queryRouter } from './routers/query';
+import { retentionRouter } from './routers/retention';
 import { tailRouter } from './routers/tail';
 import { usersRouter } from './routers/users';
 import { viewsRouter } from './routers/views';
@@ -23,6 +24,7 @@ export const appRouter = mergeRouters(
     users: usersRouter,
     apiKeys: apiKeysRouter,
     views: viewsRouter,
+    retention: retentionRouter,
   }),
 );
 

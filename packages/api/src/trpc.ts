@@ -1,4 +1,9 @@
-import { AccountError, InvalidCursorError, ShuttingDownError } from '@auditlog/db';
+import {
+  AccountError,
+  InvalidCursorError,
+  RetentionBusyError,
+  ShuttingDownError,
+} from '@auditlog/db';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError, z } from 'zod';
 import { can, type Permission, REFUSALS } from './auth/principal';
@@ -44,6 +49,9 @@ const domainErrors = t.middleware(async ({ next }) => {
     }
     if (cause instanceof AccountError) {
       throw new TRPCError({ code: cause.code, message: cause.message, cause });
+    }
+    if (cause instanceof RetentionBusyError) {
+      throw new TRPCError({ code: 'CONFLICT', message: cause.message, cause });
     }
     if (cause instanceof ShuttingDownError) {
       throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: cause.message, cause });

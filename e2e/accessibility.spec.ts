@@ -25,7 +25,7 @@ test('every page has no serious or critical accessibility violation', async ({ p
   await expect(page.getByRole('complementary', { name: 'Event detail' })).toBeVisible();
   expect(await seriousViolations(page), 'event detail').toEqual([]);
 
-  for (const name of ['Users', 'API keys', 'Password']) {
+  for (const name of ['Users', 'API keys', 'Retention', 'Password']) {
     await page.getByRole('link', { name, exact: true }).click();
     await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
     expect(await seriousViolations(page), name).toEqual([]);

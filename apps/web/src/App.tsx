@@ -7,6 +7,7 @@ import { ApiKeysPage } from './pages/ApiKeysPage';
 import { LoginPage } from './pages/LoginPage';
 import { LogPage } from './pages/LogPage';
 import { PasswordPage } from './pages/PasswordPage';
+import { RetentionPage } from './pages/RetentionPage';
 import { UsersPage } from './pages/UsersPage';
 import { chooseTheme, type ThemeChoice, themeChoice } from './theme';
 import { useTRPC } from './trpc';
@@ -32,6 +33,7 @@ export function App() {
           <LogLink />
           {isAdmin && <Link href="/users">Users</Link>}
           {isAdmin && <Link href="/api-keys">API keys</Link>}
+          <Link href="/retention">Retention</Link>
           <Link href="/password">Password</Link>
         </nav>
         <div className="whoami">
@@ -51,6 +53,9 @@ export function App() {
         </Route>
         <Route path="/password">
           <PasswordPage />
+        </Route>
+        <Route path="/retention">
+          <RetentionPage isAdmin={isAdmin} />
         </Route>
         <Route path="/api-keys">{isAdmin ? <ApiKeysPage /> : <NeedsAdmin what="API keys" />}</Route>
         <Route>

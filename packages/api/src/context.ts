@@ -27,6 +27,8 @@ export interface Services {
   retention: RetentionStore;
   /** No policy may keep events fewer days than this (the operator's RETENTION_MIN_DAYS). */
   retentionMinDays: number;
+  /** How often the server runs retention (RETENTION_INTERVAL_MINUTES); 0: on demand. */
+  retentionIntervalMinutes: number;
   /** Verifies API keys and sessions (remembering them briefly). */
   credentials: Credentials;
   /** Ed25519 key that signs checkpoints. */
@@ -55,12 +57,14 @@ export function createServices(input: {
   accounts: AccountStore;
   signingKey: KeyObject;
   retentionMinDays?: number;
+  retentionIntervalMinutes?: number;
 }): Services {
   return {
     ...input,
     views: new SavedViewStore(input.store.db),
     retention: new RetentionStore(input.store.db),
     retentionMinDays: input.retentionMinDays ?? DEFAULT_RETENTION_MIN_DAYS,
+    retentionIntervalMinutes: input.retentionIntervalMinutes ?? 0,
     credentials: new Credentials(input.accounts),
     checkpoints: new CheckpointSigner(input.store, input.signingKey),
     verifications: new VerificationJobs(new VerificationRuns(input.store.db)),

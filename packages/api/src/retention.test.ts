@@ -43,6 +43,7 @@ describe.each(TEST_DRIVERS)('retention through the API on %s', (driver) => {
     expect(await caller.admin.retention.policy()).toEqual({
       policy: { defaultDays: 'forever', overrides: [] },
       minDays: 30,
+      intervalMinutes: 0,
     });
     await expect(
       caller.admin.retention.setPolicy({ defaultDays: 7, overrides: [] }),

@@ -106,6 +106,7 @@ function VerificationOutcome({
       checked: number;
       checkpoints: number;
       problem?: { seq: number | null; reason: string };
+      pruned?: { events: number; runs: string[] };
     } | null;
     error: string | null;
   };
@@ -123,6 +124,8 @@ function VerificationOutcome({
       <p role="status" className="ok">
         Intact: all {result.checked.toLocaleString()} events match their hashes and{' '}
         {result.checkpoints} signed checkpoint{result.checkpoints === 1 ? '' : 's'}.
+        {result.pruned &&
+          ` Of them, ${result.pruned.events.toLocaleString()} events deleted by retention runs are proven by their recorded hashes.`}
       </p>
     );
   }

@@ -6,10 +6,11 @@ import { runRetention } from '../retention-runs';
 import { adminProcedure, readProcedure, router } from '../trpc';
 
 export const retentionRouter = router({
-  /** The policy in force, and the floor no period may go below. */
+  /** The policy in force, the floor no period may go below, and how often it runs. */
   policy: readProcedure.query(async ({ ctx }) => ({
     policy: await ctx.retention.policy(),
     minDays: ctx.retentionMinDays,
+    intervalMinutes: ctx.retentionIntervalMinutes,
   })),
 
   /** Replaces the policy; the change is recorded with the old and new policy. */

@@ -34,7 +34,10 @@ describe('verifications shared by server processes (postgres)', () => {
         finished.push(done);
       },
     );
-    expect(await there.get(job.id)).toMatchObject({ id: job.id, finishedAt: null, checked: 1 });
+    // Progress is saved as the run goes, not before start() returns.
+    await expect
+      .poll(() => there.get(job.id))
+      .toMatchObject({ id: job.id, finishedAt: null, checked: 1 });
     const joined = await there.start(
       () => Promise.reject(new Error('a second run must not start')),
       async () => {},

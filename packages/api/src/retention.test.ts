@@ -1,4 +1,4 @@
-import { auditEntrySchema, newEventId } from '@auditlog/audit';
+import { auditEntrySchema, newEventId, verifyConsistency, verifyEventProof } from '@auditlog/audit';
 import { TEST_DRIVERS } from '@auditlog/db/testing';
 import { useTestStore } from '@auditlog/db/testing/vitest';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -104,5 +104,25 @@ describe.each(TEST_DRIVERS)('retention through the API on %s', (driver) => {
       ok: true,
       pruned: { events: 2, runs: [run.id] },
     });
+
+    // A remaining event's proof, and the tree's growth since the checkpoint the run
+    // started from, still verify offline.
+    const kept = (await caller.api.query({ filter: { actor: 'held' } })).events[0];
+    const bundle = await admin.integrity.get({ id: kept?.id as string });
+    expect(verifyEventProof(bundle, caller.publicKey)).toMatchObject({ ok: true });
+    const later = await admin.integrity.issueCheckpoint();
+    const { proof } = await admin.integrity.consistency({
+      from: run.checkpoint.treeSize,
+      to: later.treeSize,
+    });
+    expect(
+      verifyConsistency(
+        run.checkpoint.treeSize,
+        later.treeSize,
+        Buffer.from(run.checkpoint.rootHash, 'base64'),
+        Buffer.from(later.rootHash, 'base64'),
+        proof.map((p) => Buffer.from(p, 'base64')),
+      ),
+    ).toBe(true);
   });
 });

@@ -23,7 +23,7 @@ export const ACTORS = 5000;
 export const RESOURCES = 200_000;
 
 /**
- * Loads `count` events spread evenly over the last 90 days straight into the tables, as
+ * Loads `count` events spread evenly over the last `days` (90) straight into the tables, as
  * a migration from an older system would, in the layout the server writes: UUIDv7 ids
  * that carry each event's time, seq from 0, canonical JSON text, a salt per event.
  * The server's integrator then hashes them into the tree.
@@ -32,9 +32,10 @@ export async function loadHistory(
   sql: (text: string, params?: unknown[]) => Promise<unknown>,
   count: number,
   onProgress: (loaded: number) => void,
+  days = HISTORY_DAYS,
 ): Promise<void> {
   const end = Date.now() - 60_000;
-  const start = end - HISTORY_DAYS * 24 * 3600 * 1000;
+  const start = end - days * 24 * 3600 * 1000;
   await createMonthlyPartitions(sql, new Date(start), new Date(end));
   const step = (end - start) / count;
   const chunk = 250_000;

@@ -57,7 +57,7 @@ export async function explainAll(db: Database, queries: DashboardQuery[]): Promi
         'SELECT "createdAt" FROM "AuditLog" WHERE seq = $1',
         [query.afterSeq],
       );
-      if (at) cursor = encodeCursor({ createdAt: at.createdAt, seq: query.afterSeq });
+      if (at) cursor = encodeCursor({ createdAt: at.createdAt, seq: query.afterSeq }, query.order);
     }
     const sql = eventPageSql(query.filter, { cursor, limit: 50, order: query.order });
     const values = sql.values.map((v) => (typeof v === 'bigint' ? v.toString() : v));

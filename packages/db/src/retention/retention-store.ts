@@ -294,17 +294,29 @@ export class RetentionStore {
     return !held?.any;
   }
 
-  /** Records a month's seqs and counts as pruned, and drops its partition, at once. */
+  /**
+   * Records a month's seqs and counts as pruned, and drops its partition, at once. Its
+   * counts per action come with their seq bounds in one read; only a month whose events
+   * are not one run of seqs (late events numbered among the next month's) is read again
+   * for its ranges.
+   */
   private async dropPartition(runId: string, partition: MonthPartition): Promise<void> {
     const table = partitionTable(partition);
     await this.prisma.$transaction(async (tx) => {
-      const ranges = await tx.$queryRaw<{ from: bigint; to: bigint }[]>`
-        SELECT min(seq) AS from, max(seq) AS to
-        FROM (SELECT seq, seq - row_number() OVER (ORDER BY seq) AS island FROM ${table}) s
-        GROUP BY island ORDER BY 1`;
-      const counts = await tx.$queryRaw<{ action: string; n: bigint }[]>`
-        SELECT action, count(*) AS n FROM ${table} GROUP BY action`;
-      await this.recordDeleted(tx, runId, ranges, counts, partition.name);
+      const counts = await tx.$queryRaw<{ action: string; n: bigint; lo: bigint; hi: bigint }[]>`
+        SELECT action, count(*) AS n, min(seq) AS lo, max(seq) AS hi FROM ${table} GROUP BY action`;
+      // Seqs stay far below 2^53: numbers hold them exactly.
+      const total = counts.reduce((n, c) => n + Number(c.n), 0);
+      const lo = Math.min(...counts.map((c) => Number(c.lo)));
+      const hi = Math.max(...counts.map((c) => Number(c.hi)));
+      const ranges =
+        total === hi - lo + 1
+          ? [{ from: BigInt(lo), to: BigInt(hi) }]
+          : await tx.$queryRaw<{ from: bigint; to: bigint }[]>`
+              SELECT min(seq) AS from, max(seq) AS to
+              FROM (SELECT seq, seq - row_number() OVER (ORDER BY seq) AS island FROM ${table}) s
+              GROUP BY island ORDER BY 1`;
+      await this.recordDeleted(tx, runId, total > 0 ? ranges : [], counts, partition.name);
       await tx.$executeRaw`ALTER TABLE "AuditLog" DETACH PARTITION ${table}`;
       await tx.$executeRaw`DROP TABLE ${table}`;
     });

@@ -43,13 +43,7 @@ export async function checkPage(
   const unconfirmed: number[] = [];
   for (let seq = from; seq < to; seq++) {
     const recorded = stored.get(seq);
-    if (!recorded) {
-      return {
-        ok: false,
-        seq,
-        reason: `event ${seq}: its leaf hash is missing from the stored tree`,
-      };
-    }
+    if (!recorded) return missingLeaf(seq);
     const offset = (seq - from) * HASH_BYTES;
     if (computed.compare(recorded, 0, HASH_BYTES, offset, offset + HASH_BYTES) !== 0) {
       unconfirmed.push(seq);
@@ -79,13 +73,7 @@ async function checkPrunedPage(
   let next = 0;
   for (let seq = from; seq < to; seq++) {
     const recorded = stored.get(seq);
-    if (!recorded) {
-      return {
-        ok: false,
-        seq,
-        reason: `event ${seq}: its leaf hash is missing from the stored tree`,
-      };
-    }
+    if (!recorded) return missingLeaf(seq);
     const row = rows[next]?.seq === seq ? rows[next++] : undefined;
     if (rows[next]?.seq === seq) return { ok: false, seq, reason: `event ${seq} is stored twice` };
     const run = pruned.runOf(seq);
@@ -102,6 +90,12 @@ async function checkPrunedPage(
   }
   return confirm(sql, unconfirmed, stored, leaves);
 }
+
+const missingLeaf = (seq: number): PageCheck => ({
+  ok: false,
+  seq,
+  reason: `event ${seq}: its leaf hash is missing from the stored tree`,
+});
 
 /** Rebuilds the events whose leaf PostgreSQL could not confirm, and judges them here. */
 async function confirm(

@@ -27,7 +27,13 @@ test('an admin edits the policy, previews it, places a hold, runs it, and finds 
   await policy.getByRole('button', { name: 'Add override' }).click();
   const override = policy.getByRole('group', { name: 'Override 1' });
   await override.getByLabel('Action').fill('billing.invoice_paid');
+  await override.getByLabel('Keep').fill('5');
+  await expect(policy.getByRole('alert')).toHaveText(
+    '5 days is below the floor of 8 days this server is set to.',
+  );
+  await expect(policy.getByRole('button', { name: 'Save policy…' })).toBeDisabled();
   await override.getByLabel('Keep').fill('10');
+  await expect(policy.getByRole('alert')).toHaveCount(0);
   await expect(policy.getByRole('status')).toContainText(/^This policy would delete \d+ events?/);
   await expect(policy.getByRole('status')).toContainText(
     /\d+ more (has|have) expired but (is|are) kept by legal holds\./,

@@ -37,6 +37,10 @@ export function PolicyEditor(props: {
     }),
   );
   const changed = JSON.stringify(draft) !== JSON.stringify(current.policy);
+  // The server refuses these too; said here before anyone presses Save.
+  const tooShort = [draft.defaultDays, ...draft.overrides.map((o) => o.days)].find(
+    (p) => p !== 'forever' && p < current.minDays,
+  );
   const setOverride = (i: number, next: Override | null) =>
     setDraft({
       ...draft,
@@ -120,8 +124,17 @@ export function PolicyEditor(props: {
           )}
         </div>
       )}
+      {canEdit && tooShort !== undefined && (
+        <p className="error" role="alert">
+          {tooShort} days is below the floor of {current.minDays} days this server is set to.
+        </p>
+      )}
       {canEdit && changed && !confirming && (
-        <button type="button" disabled={preview.isError} onClick={() => setConfirming(true)}>
+        <button
+          type="button"
+          disabled={preview.isError || tooShort !== undefined}
+          onClick={() => setConfirming(true)}
+        >
           Save policy…
         </button>
       )}

@@ -2,6 +2,7 @@ import {
   actionFilter,
   type LegalHoldCriteria,
   overridesInOrder,
+  periodsOf,
   type RetentionPeriod,
   type RetentionPolicy,
 } from '@auditlog/audit';
@@ -45,8 +46,13 @@ export function heldSql(holds: LegalHoldCriteria[]): Prisma.Sql {
 
 /**
  * Events past their retention at `now`: created before now minus their period. An event
- * exactly at the boundary, or one millisecond inside it, stays.
+ * exactly at the boundary, or one millisecond inside it, stays. The shortest period comes
+ * first as a plain range on createdAt, which the index answers, so only events that old
+ * are held to their own period.
  */
 export function expiredSql(policy: RetentionPolicy, now: Date): Prisma.Sql {
-  return Prisma.sql`"createdAt" < ${now}::timestamptz - make_interval(days => ${retentionDaysSql(policy)})`;
+  const finite = periodsOf(policy).filter((p): p is number => p !== 'forever');
+  if (finite.length === 0) return Prisma.sql`false`;
+  return Prisma.sql`"createdAt" < ${now}::timestamptz - make_interval(days => ${Math.min(...finite)}::integer)
+    AND "createdAt" < ${now}::timestamptz - make_interval(days => ${retentionDaysSql(policy)})`;
 }

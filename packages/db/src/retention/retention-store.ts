@@ -138,15 +138,20 @@ export class RetentionStore {
       FROM (SELECT "createdAt", ${held} AS held FROM "AuditLog"
         WHERE ${expiredSql(policy, now)} AND seq < ${covered}) expired
       GROUP BY 1 ORDER BY 1`;
-    const totals = new Map(
-      (
-        await this.prisma.$queryRaw<{ month: string; n: bigint }[]>`
-          SELECT to_char("createdAt" AT TIME ZONE 'UTC', 'YYYY-MM') AS month, count(*) AS n
-          FROM "AuditLog" WHERE "createdAt" < ${now}::timestamptz GROUP BY 1`
-      ).map((r) => [r.month, Number(r.n)]),
-    );
     const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
     const deleting = rows.filter((r) => Number(r.deleted) > 0);
+    // Each month's whole count, for the months something is deleted from: whether it goes.
+    const totals = new Map<string, number>();
+    if (deleting.length > 0) {
+      const first = `${deleting[0]?.month}-01T00:00:00Z`;
+      const last = new Date(`${deleting.at(-1)?.month}-01T00:00:00Z`);
+      last.setUTCMonth(last.getUTCMonth() + 1);
+      const counted = await this.prisma.$queryRaw<{ month: string; n: bigint }[]>`
+        SELECT to_char("createdAt" AT TIME ZONE 'UTC', 'YYYY-MM') AS month, count(*) AS n
+        FROM "AuditLog" WHERE "createdAt" >= ${first}::timestamptz AND "createdAt" < ${last}
+        GROUP BY 1`;
+      for (const r of counted) totals.set(r.month, Number(r.n));
+    }
     return {
       deleted: rows.reduce((n, r) => n + Number(r.deleted), 0),
       held: rows.reduce((n, r) => n + Number(r.held), 0),

@@ -7,7 +7,7 @@ import {
 } from '@auditlog/audit';
 import { AccountError } from '../accounts/account-store';
 import { connectionsOf, type Database } from '../database';
-import type { Prisma, PrismaClient } from '../generated/prisma/client';
+import { Prisma, type PrismaClient } from '../generated/prisma/client';
 import { expiredSql, heldSql } from './expiry-sql';
 import {
   longestPeriodDays,
@@ -208,6 +208,7 @@ export class RetentionStore {
           data: { deleted: BigInt(preview.deleted) },
         });
       } else {
+        await this.finishDetached(runId);
         const holds = await this.standingHolds();
         const longest = longestPeriodDays(policy);
         for (const partition of await monthPartitions(this.prisma)) {
@@ -300,13 +301,28 @@ export class RetentionStore {
   }
 
   /**
-   * Records a month's seqs and counts as pruned, and drops its partition, at once. Its
-   * counts per action come with their seq bounds in one read; only a month whose events
-   * are not one run of seqs (late events numbered among the next month's) is read again
-   * for its ranges.
+   * Drops an expired month without making appends wait. A plain DETACH or DROP takes the
+   * log's ACCESS EXCLUSIVE lock, which every insert queues behind; DETACH … CONCURRENTLY
+   * does not, but cannot run in a transaction. So the month is first named in the run's
+   * record, then detached, then read for its counts and seq ranges, recorded and dropped
+   * in one transaction. A run killed in between leaves a detached (or half-detached)
+   * table that a run named: the next run finishes it (finishDetached), and until then
+   * verification reports those events missing, which they are from the log.
    */
   private async dropPartition(runId: string, partition: MonthPartition): Promise<void> {
-    const table = partitionTable(partition);
+    await this.prisma.retentionRun.update({
+      where: { id: runId },
+      data: { partitionsDropped: { push: partition.name } },
+    });
+    await this.prisma.$executeRawUnsafe(
+      `ALTER TABLE "AuditLog" DETACH PARTITION "${partition.name}" CONCURRENTLY`,
+    );
+    await this.dropDetached(runId, partition.name);
+  }
+
+  /** Records a detached month's events as pruned by the run, and drops its table. */
+  private async dropDetached(runId: string, name: string): Promise<void> {
+    const table = Prisma.raw(`"${name}"`);
     await this.prisma.$transaction(async (tx) => {
       const counts = await tx.$queryRaw<{ action: string; n: bigint; lo: bigint; hi: bigint }[]>`
         SELECT action, count(*) AS n, min(seq) AS lo, max(seq) AS hi FROM ${table} GROUP BY action`;
@@ -314,6 +330,8 @@ export class RetentionStore {
       const total = counts.reduce((n, c) => n + Number(c.n), 0);
       const lo = Math.min(...counts.map((c) => Number(c.lo)));
       const hi = Math.max(...counts.map((c) => Number(c.hi)));
+      // One read usually does: a month's events are one run of seqs unless late events
+      // were numbered among the next month's.
       const ranges =
         total === hi - lo + 1
           ? [{ from: BigInt(lo), to: BigInt(hi) }]
@@ -321,10 +339,36 @@ export class RetentionStore {
               SELECT min(seq) AS from, max(seq) AS to
               FROM (SELECT seq, seq - row_number() OVER (ORDER BY seq) AS island FROM ${table}) s
               GROUP BY island ORDER BY 1`;
-      await this.recordDeleted(tx, runId, total > 0 ? ranges : [], counts, partition.name);
-      await tx.$executeRaw`ALTER TABLE "AuditLog" DETACH PARTITION ${table}`;
+      await this.recordDeleted(tx, runId, total > 0 ? ranges : [], counts);
       await tx.$executeRaw`DROP TABLE ${table}`;
     });
+  }
+
+  /**
+   * Months an earlier run named and began to drop but did not finish (its process died):
+   * a detach left pending is completed, and the detached table recorded and dropped by
+   * this run. Only tables a run named are touched, never one detached by hand.
+   */
+  private async finishDetached(runId: string): Promise<void> {
+    const named = await this.prisma.$queryRaw<{ name: string; pending: boolean | null }[]>`
+      SELECT c.relname AS name, i.inhdetachpending AS pending
+      FROM (SELECT DISTINCT unnest("partitionsDropped") AS name FROM "RetentionRun") r
+      JOIN pg_catalog.pg_class c ON c.relname = r.name AND c.relkind = 'r'
+      LEFT JOIN pg_catalog.pg_inherits i ON i.inhrelid = c.oid
+      WHERE NOT c.relispartition OR i.inhdetachpending`;
+    for (const { name, pending } of named) {
+      if (!/^AuditLog_y\d{4}m\d{2}$/.test(name)) continue;
+      if (pending) {
+        await this.prisma.$executeRawUnsafe(
+          `ALTER TABLE "AuditLog" DETACH PARTITION "${name}" FINALIZE`,
+        );
+      }
+      await this.prisma.retentionRun.update({
+        where: { id: runId },
+        data: { partitionsDropped: { push: name } },
+      });
+      await this.dropDetached(runId, name);
+    }
   }
 
   /** Deletes one batch of expired, unheld, covered events; false when none is left. */
@@ -363,7 +407,6 @@ export class RetentionStore {
     runId: string,
     ranges: { from: bigint; to: bigint }[],
     counts: { action: string; n: bigint }[],
-    dropped?: string,
   ): Promise<void> {
     const run = await tx.retentionRun.findUniqueOrThrow({ where: { id: runId } });
     const byAction = { ...(run.byAction as Record<string, number>) };
@@ -381,7 +424,6 @@ export class RetentionStore {
         deleted: { increment: BigInt(deleted) },
         byAction,
         leaseUntil: new Date(Date.now() + LEASE_MS),
-        ...(dropped && { partitionsDropped: { push: dropped } }),
       },
     });
   }

@@ -194,3 +194,45 @@ describe.each(TEST_DRIVERS)('retention on %s', (driver) => {
     );
   });
 });
+
+describe.each(TEST_DRIVERS)('a retention run killed while dropping a month, on %s', (driver) => {
+  const t = useTestStore(driver);
+
+  it('is finished by the next run, which touches no table a run did not name', async () => {
+    await t.store.append([
+      event(new Date('2026-02-10T00:00:00Z')),
+      event(new Date('2026-03-10T00:00:00Z')),
+      event(new Date('2026-03-11T00:00:00Z'), 'doc.viewed'),
+      event(ago(1)),
+    ]);
+    await t.store.integrated();
+    await t.store.issueCheckpoint(generateKeyPairSync('ed25519').privateKey);
+    const store = new RetentionStore(t.db);
+    await store.setPolicy({ defaultDays: 90, overrides: [] });
+    // The killed run had named March and detached it; February was detached by hand.
+    await tamper(
+      t.db,
+      `INSERT INTO "RetentionRun" (id, "dryRun", status, "leaseUntil", "checkpointSize", "checkpointRoot", policy, "partitionsDropped")
+       VALUES ('00000000-0000-4000-8000-000000000003', false, 'running', now() - interval '1 minute', 4, '', '{}', ARRAY['AuditLog_y2026m03'])`,
+    );
+    await tamper(t.db, 'ALTER TABLE "AuditLog" DETACH PARTITION "AuditLog_y2026m03"');
+    await tamper(t.db, 'ALTER TABLE "AuditLog" DETACH PARTITION "AuditLog_y2026m02"');
+    expect((await t.store.verify()).problem?.reason).toBe('event 0 is missing');
+
+    const run = await store.run({ dryRun: false, now: NOW });
+    expect(run).toMatchObject({ deleted: 2, byAction: { 'doc.edited': 1, 'doc.viewed': 1 } });
+    expect(run.partitionsDropped).toEqual(['AuditLog_y2026m03']);
+    expect(run.ranges).toEqual([[1, 2]]);
+    const tables = await testSql<{ name: string }>(
+      t.db,
+      `SELECT relname AS name FROM pg_class WHERE relname IN ('AuditLog_y2026m02', 'AuditLog_y2026m03')`,
+    );
+    expect(tables.map((r) => r.name)).toEqual(['AuditLog_y2026m02']);
+    // February's event is still missing from the log: nothing pretends it was pruned.
+    expect(await t.store.verify()).toMatchObject({
+      ok: false,
+      problem: { reason: 'event 0 is missing' },
+      pruned: { events: 2 },
+    });
+  });
+});

@@ -37,9 +37,9 @@ export function LogPage({ me }: { me: { id: string; role: 'admin' | 'auditor' } 
   const search = useSearch();
   const [, navigate] = useLocation();
   const { form, problems } = useMemo(() => formFromSearch(search), [search]);
-  const minute = Math.floor(Date.now() / 60_000);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: a relative range moves each minute
-  const filter = useMemo(() => filterFromForm(form), [form, minute]);
+  // A relative range is anchored when the view is opened, not moved with the clock: a
+  // reader scrolled deep into the list keeps their place (Live brings what is new).
+  const filter = useMemo(() => filterFromForm(form), [form]);
   // The open event is in the URL too, so a link (or a reload) opens it again.
   const selectedId = form.event || undefined;
   const select = (id: string | undefined) =>

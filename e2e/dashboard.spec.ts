@@ -11,6 +11,10 @@ const rows = (page: Page) => page.locator('table.events tbody tr[tabindex]');
 const settled = (page: Page) => expect(page.locator('table.events tbody.stale')).toHaveCount(0);
 const column = (page: Page, index: number) =>
   page.locator(`table.events tbody tr[tabindex] td:nth-child(${index})`);
+// The first rows' cells: how many rows are drawn depends on the layout (the table is
+// virtualised), the first ten are always there.
+const firstTen = (page: Page, index: number) =>
+  column(page, index).evaluateAll((cells) => cells.slice(0, 10).map((c) => c.textContent ?? ''));
 
 test.beforeEach(async ({ page }) => {
   await signIn(page, ADMIN);
@@ -62,7 +66,11 @@ test('an auditor filters by action and date range, scrolls to older events, and 
   await expect(column(page, 3).first()).toHaveText('user.deleted');
   const actions = await column(page, 3).allTextContents();
   expect(new Set(actions)).toEqual(new Set(['user.deleted']));
-  const allDeletions = await rows(page).count();
+  // How many match, from the count above the table (only some rows are drawn).
+  const total = page.getByRole('status').filter({ hasText: /matching events?$/ });
+  const matching = async () => Number((await total.textContent())?.replace(/\D/g, ''));
+  await expect(total).toHaveText(/^[\d,]+ matching events?$/);
+  const allDeletions = await matching();
 
   // Narrow to a ten-day window well inside the demo data's thirty days, from the
   // calendar's fields (bounds are instants in the URL; the "until" one is excluded).
@@ -73,7 +81,7 @@ test('an auditor filters by action and date range, scrolls to older events, and 
     new RegExp(`from=${from}T00%3A00%3A00.000Z&to=${until}T00%3A00%3A00.000Z`),
   );
   await settled(page);
-  await expect.poll(() => rows(page).count()).toBeLessThan(allDeletions);
+  await expect.poll(matching).toBeLessThan(allDeletions);
   const times = await page
     .locator('table.events tbody time')
     .evaluateAll((els) => els.map((el) => el.getAttribute('datetime') ?? ''));
@@ -230,9 +238,9 @@ test('an auditor searches in the query language, sees a mistake underlined, and 
   await expect(page.locator('.search-mirror mark')).toHaveText('maybe');
 
   // Applying a search with a mistake changes nothing on screen.
-  const before = await column(page, 3).allTextContents();
+  const before = await firstTen(page, 3);
   await page.getByRole('button', { name: 'Apply' }).click();
-  expect(await column(page, 3).allTextContents()).toEqual(before);
+  expect(await firstTen(page, 3)).toEqual(before);
 
   await box.fill('action:auth.* -outcome:success');
   await expect(box).toHaveAttribute('aria-invalid', 'false');
@@ -243,11 +251,11 @@ test('an auditor searches in the query language, sees a mistake underlined, and 
   const shown = await column(page, 3).allTextContents();
   expect(shown.length).toBeGreaterThan(0);
   for (const action of shown) expect(action).toMatch(/^auth\./);
-  await expect(page.locator('table.events tbody .action.failure')).toHaveCount(shown.length);
+  await expect(page.locator('table.events tbody .action:not(.failure)')).toHaveCount(0);
 
   await page.reload();
   await expect(box).toHaveValue('action:auth.* -outcome:success');
-  await expect(column(page, 3)).toHaveText(shown);
+  await expect.poll(() => firstTen(page, 3)).toEqual(shown.slice(0, 10));
 
   // The download is of the same search.
   const downloading = page.waitForEvent('download');
@@ -362,7 +370,7 @@ test('the view lives in the URL: back, forward and a visit to Users keep it', as
   await range.selectOption('7d');
   await page.getByRole('button', { name: 'Apply' }).click();
   await expect(page).toHaveURL(/\?q=action%3Aauth\.\*&range=7d$/);
-  const recent = await column(page, 1).allTextContents();
+  const recent = await firstTen(page, 1);
 
   await page.goBack();
   await expect(page).toHaveURL(/\?q=action%3Aauth\.\*$/);
@@ -376,7 +384,7 @@ test('the view lives in the URL: back, forward and a visit to Users keep it', as
   await page.getByRole('link', { name: 'Log' }).click();
   await expect(page).toHaveURL(/\?q=action%3Aauth\.\*&range=7d$/);
   await expect(box).toHaveValue('action:auth.*');
-  await expect(column(page, 1)).toHaveText(recent);
+  await expect.poll(() => firstTen(page, 1)).toEqual(recent);
 });
 
 test('an auditor narrows the range by dragging across the histogram', async ({ page }) => {

@@ -16,11 +16,11 @@ export function RunsPanel(props: { runs: Run[]; intervalMinutes: number; canRun:
     }),
   );
   const last = runs.find((r) => !r.dryRun);
+  // The scheduler counts from the server's start, not from the last run (which may have
+  // been started by hand): say how often, and when the last one was.
   const next =
     intervalMinutes > 0
-      ? last
-        ? `The next scheduled run is due about ${formatTime(new Date(Date.parse(last.startedAt) + intervalMinutes * 60_000).toISOString())}.`
-        : `Runs every ${intervalMinutes} minutes.`
+      ? `Runs every ${intervalMinutes} minutes${last ? `; the last began ${formatTime(last.startedAt)}` : ''}.`
       : 'No scheduled runs (RETENTION_INTERVAL_MINUTES is 0): run it here or with the retention command.';
 
   return (

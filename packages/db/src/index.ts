@@ -18,11 +18,10 @@ export { MigrationError, migrate } from './migrate/migrate';
 export { DataDirectoryError } from './pglite-files';
 export type { FacetCounts, FacetValue } from './query/facets';
 export { type EventPage, InvalidCursorError, type Order } from './query/query';
+export { RetentionBusyError, type RetentionRunRecord } from './retention/retention-run';
 export {
   type LegalHold,
-  RetentionBusyError,
   type RetentionPreview,
-  type RetentionRunRecord,
   RetentionStore,
 } from './retention/retention-store';
 export { AuditStore, type AuditStoreOptions } from './store';

@@ -7,14 +7,10 @@ import {
 } from '@auditlog/audit';
 import { AccountError } from '../accounts/account-store';
 import { connectionsOf, type Database } from '../database';
-import { Prisma, type PrismaClient } from '../generated/prisma/client';
+import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import { expiredSql, heldSql } from './expiry-sql';
-import {
-  longestPeriodDays,
-  type MonthPartition,
-  monthPartitions,
-  partitionTable,
-} from './partitions-expired';
+import { longestPeriodDays, monthPartitions } from './partitions-expired';
+import { type RetentionRunRecord, RetentionRunSteps, toRun } from './retention-run';
 
 export interface LegalHold {
   id: string;
@@ -37,36 +33,6 @@ export interface RetentionPreview {
   /** Per month (UTC, yyyy-mm): events deleted, and whether the whole month goes. */
   months: { month: string; deleted: number; whole: boolean }[];
 }
-
-export interface RetentionRunRecord {
-  id: string;
-  dryRun: boolean;
-  status: 'running' | 'done' | 'failed' | 'interrupted';
-  startedAt: string;
-  finishedAt: string | null;
-  checkpoint: { treeSize: number; rootHash: string };
-  deleted: number;
-  byAction: Record<string, number>;
-  partitionsDropped: string[];
-  /** The seqs it deleted, as inclusive ranges. */
-  ranges: [number, number][];
-  error: string | null;
-}
-
-/** Refused because another run holds the lease. */
-export class RetentionBusyError extends Error {
-  constructor(readonly runId: string) {
-    super(`retention run ${runId} is already running`);
-  }
-}
-
-// A run renews its lease with each batch; one whose lease lapses (its process died) is
-// marked interrupted and the next run takes over: deleting is idempotent, so it simply
-// deletes what is still expired.
-const LEASE_MS = 60_000;
-// Rows deleted per transaction at a month's boundary: short enough that appends (which
-// never wait for a run) and readers see no stall.
-const BATCH = 5_000;
 
 /**
  * Retention: the policy, legal holds, previews and runs. A run deletes only events the
@@ -194,7 +160,8 @@ export class RetentionStore {
     const policy = await this.policy();
     const checkpoint = await this.prisma.checkpoint.findFirst({ orderBy: { treeSize: 'desc' } });
     const covered = BigInt(checkpoint?.treeSize ?? 0);
-    const runId = await this.takeLease({
+    const steps = new RetentionRunSteps(this.prisma);
+    const runId = await steps.takeLease({
       dryRun: options.dryRun,
       policy,
       checkpointSize: covered,
@@ -208,15 +175,15 @@ export class RetentionStore {
           data: { deleted: BigInt(preview.deleted) },
         });
       } else {
-        await this.finishDetached(runId);
+        await steps.finishDetached(runId);
         const holds = await this.standingHolds();
         const longest = longestPeriodDays(policy);
         for (const partition of await monthPartitions(this.prisma)) {
-          if (await this.wholeMonthExpired(partition, policy, holds, covered, now, longest)) {
-            await this.dropPartition(runId, partition);
+          if (await steps.wholeMonthExpired(partition, policy, holds, covered, now, longest)) {
+            await steps.dropPartition(runId, partition);
           }
         }
-        while (await this.deleteBatch(runId, policy, holds, covered, now)) {}
+        while (await steps.deleteBatch(runId, policy, holds, covered, now)) {}
       }
       await this.prisma.retentionRun.update({
         where: { id: runId },
@@ -238,207 +205,6 @@ export class RetentionStore {
     const checkpoint = await this.prisma.checkpoint.findFirst({ orderBy: { treeSize: 'desc' } });
     return BigInt(checkpoint?.treeSize ?? 0);
   }
-
-  private async takeLease(run: {
-    dryRun: boolean;
-    policy: RetentionPolicy;
-    checkpointSize: bigint;
-    checkpointRoot: string;
-  }): Promise<string> {
-    return this.prisma.$transaction(async (tx) => {
-      // Serialises lease-taking across processes; held only for this short transaction.
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(7311, 1)`;
-      const running = await tx.retentionRun.findFirst({ where: { status: 'running' } });
-      if (running && running.leaseUntil > new Date()) throw new RetentionBusyError(running.id);
-      if (running) {
-        await tx.retentionRun.update({
-          where: { id: running.id },
-          data: { status: 'interrupted', finishedAt: new Date() },
-        });
-      }
-      const id = randomUUID();
-      await tx.retentionRun.create({
-        data: {
-          id,
-          status: 'running',
-          leaseUntil: new Date(Date.now() + LEASE_MS),
-          ...run,
-        },
-      });
-      return id;
-    });
-  }
-
-  /**
-   * Whether every event of a month has expired, none is held, and the checkpoint covers
-   * them all: then the month goes by dropping its partition. A month older than the
-   * policy's longest period is answered from its newest event alone; a younger one (or
-   * any, when some events are kept for ever) is checked against its events.
-   */
-  private async wholeMonthExpired(
-    partition: MonthPartition,
-    policy: RetentionPolicy,
-    holds: LegalHoldCriteria[],
-    covered: bigint,
-    now: Date,
-    longest: number | undefined,
-  ): Promise<boolean> {
-    if (partition.end > now) return false;
-    const table = partitionTable(partition);
-    const [bounds] = await this.prisma.$queryRaw<{ newest: Date | null; last: bigint | null }[]>`
-      SELECT max("createdAt") AS newest, max(seq) AS last FROM ${table}`;
-    if (!bounds?.newest || bounds.last === null || bounds.last >= covered) return false;
-    const surelyExpired =
-      longest !== undefined && bounds.newest.getTime() < now.getTime() - longest * 86_400_000;
-    if (!surelyExpired) {
-      const [kept] = await this.prisma.$queryRaw<{ any: boolean }[]>`
-        SELECT EXISTS (SELECT 1 FROM ${table} WHERE (${expiredSql(policy, now)}) IS NOT TRUE) AS any`;
-      if (kept?.any) return false;
-    }
-    const [held] = await this.prisma.$queryRaw<{ any: boolean }[]>`
-      SELECT EXISTS (SELECT 1 FROM ${table} WHERE ${heldSql(holds)}) AS any`;
-    return !held?.any;
-  }
-
-  /**
-   * Drops an expired month without making appends wait. A plain DETACH or DROP takes the
-   * log's ACCESS EXCLUSIVE lock, which every insert queues behind; DETACH … CONCURRENTLY
-   * does not, but cannot run in a transaction. So the month is first named in the run's
-   * record, then detached, then read for its counts and seq ranges, recorded and dropped
-   * in one transaction. A run killed in between leaves a detached (or half-detached)
-   * table that a run named: the next run finishes it (finishDetached), and until then
-   * verification reports those events missing, which they are from the log.
-   */
-  private async dropPartition(runId: string, partition: MonthPartition): Promise<void> {
-    await this.prisma.retentionRun.update({
-      where: { id: runId },
-      data: { partitionsDropped: { push: partition.name } },
-    });
-    await this.prisma.$executeRawUnsafe(
-      `ALTER TABLE "AuditLog" DETACH PARTITION "${partition.name}" CONCURRENTLY`,
-    );
-    await this.dropDetached(runId, partition.name);
-  }
-
-  /** Records a detached month's events as pruned by the run, and drops its table. */
-  private async dropDetached(runId: string, name: string): Promise<void> {
-    const table = Prisma.raw(`"${name}"`);
-    await this.prisma.$transaction(async (tx) => {
-      const counts = await tx.$queryRaw<{ action: string; n: bigint; lo: bigint; hi: bigint }[]>`
-        SELECT action, count(*) AS n, min(seq) AS lo, max(seq) AS hi FROM ${table} GROUP BY action`;
-      // Seqs stay far below 2^53: numbers hold them exactly.
-      const total = counts.reduce((n, c) => n + Number(c.n), 0);
-      const lo = Math.min(...counts.map((c) => Number(c.lo)));
-      const hi = Math.max(...counts.map((c) => Number(c.hi)));
-      // One read usually does: a month's events are one run of seqs unless late events
-      // were numbered among the next month's.
-      const ranges =
-        total === hi - lo + 1
-          ? [{ from: BigInt(lo), to: BigInt(hi) }]
-          : await tx.$queryRaw<{ from: bigint; to: bigint }[]>`
-              SELECT min(seq) AS from, max(seq) AS to
-              FROM (SELECT seq, seq - row_number() OVER (ORDER BY seq) AS island FROM ${table}) s
-              GROUP BY island ORDER BY 1`;
-      await this.recordDeleted(tx, runId, total > 0 ? ranges : [], counts);
-      await tx.$executeRaw`DROP TABLE ${table}`;
-    });
-  }
-
-  /**
-   * Months an earlier run named and began to drop but did not finish (its process died):
-   * a detach left pending is completed, and the detached table recorded and dropped by
-   * this run. Only tables a run named are touched, never one detached by hand.
-   */
-  private async finishDetached(runId: string): Promise<void> {
-    const named = await this.prisma.$queryRaw<{ name: string; pending: boolean | null }[]>`
-      SELECT c.relname AS name, i.inhdetachpending AS pending
-      FROM (SELECT DISTINCT unnest("partitionsDropped") AS name FROM "RetentionRun") r
-      JOIN pg_catalog.pg_class c ON c.relname = r.name AND c.relkind = 'r'
-      LEFT JOIN pg_catalog.pg_inherits i ON i.inhrelid = c.oid
-      WHERE NOT c.relispartition OR i.inhdetachpending`;
-    for (const { name, pending } of named) {
-      if (!/^AuditLog_y\d{4}m\d{2}$/.test(name)) continue;
-      if (pending) {
-        await this.prisma.$executeRawUnsafe(
-          `ALTER TABLE "AuditLog" DETACH PARTITION "${name}" FINALIZE`,
-        );
-      }
-      await this.prisma.retentionRun.update({
-        where: { id: runId },
-        data: { partitionsDropped: { push: name } },
-      });
-      await this.dropDetached(runId, name);
-    }
-  }
-
-  /** Deletes one batch of expired, unheld, covered events; false when none is left. */
-  private async deleteBatch(
-    runId: string,
-    policy: RetentionPolicy,
-    holds: LegalHoldCriteria[],
-    covered: bigint,
-    now: Date,
-  ): Promise<boolean> {
-    return this.prisma.$transaction(async (tx) => {
-      const gone = await tx.$queryRaw<{ seq: bigint; action: string }[]>`
-        DELETE FROM "AuditLog" a USING (
-          SELECT seq, "createdAt" FROM "AuditLog"
-          WHERE ${expiredSql(policy, now)} AND NOT ${heldSql(holds)} AND seq < ${covered}
-          LIMIT ${BATCH}
-        ) d
-        WHERE a.seq = d.seq AND a."createdAt" = d."createdAt"
-        RETURNING a.seq, a.action`;
-      if (gone.length === 0) return false;
-      const counts = new Map<string, number>();
-      for (const g of gone) counts.set(g.action, (counts.get(g.action) ?? 0) + 1);
-      await this.recordDeleted(
-        tx,
-        runId,
-        islands(gone.map((g) => g.seq)),
-        [...counts].map(([action, n]) => ({ action, n: BigInt(n) })),
-      );
-      return true;
-    });
-  }
-
-  /** Adds deleted seqs and counts to the run, and renews its lease. */
-  private async recordDeleted(
-    tx: Prisma.TransactionClient,
-    runId: string,
-    ranges: { from: bigint; to: bigint }[],
-    counts: { action: string; n: bigint }[],
-  ): Promise<void> {
-    const run = await tx.retentionRun.findUniqueOrThrow({ where: { id: runId } });
-    const byAction = { ...(run.byAction as Record<string, number>) };
-    let deleted = 0;
-    for (const { action, n } of counts) {
-      byAction[action] = (byAction[action] ?? 0) + Number(n);
-      deleted += Number(n);
-    }
-    await tx.prunedRange.createMany({
-      data: ranges.map((r) => ({ fromSeq: r.from, toSeq: r.to, runId })),
-    });
-    await tx.retentionRun.update({
-      where: { id: runId },
-      data: {
-        deleted: { increment: BigInt(deleted) },
-        byAction,
-        leaseUntil: new Date(Date.now() + LEASE_MS),
-      },
-    });
-  }
-}
-
-/** Seqs as runs of consecutive numbers. */
-function islands(seqs: bigint[]): { from: bigint; to: bigint }[] {
-  const sorted = [...seqs].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const out: { from: bigint; to: bigint }[] = [];
-  for (const seq of sorted) {
-    const last = out.at(-1);
-    if (last && seq === last.to + 1n) last.to = seq;
-    else out.push({ from: seq, to: seq });
-  }
-  return out;
 }
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
@@ -452,24 +218,5 @@ function toHold(row: Prisma.LegalHoldGetPayload<object>): LegalHold {
     placedAt: row.placedAt.toISOString(),
     releasedBy: row.releasedBy,
     releasedAt: iso(row.releasedAt),
-  };
-}
-
-function toRun(
-  row: Prisma.RetentionRunGetPayload<object>,
-  ranges: { fromSeq: bigint; toSeq: bigint }[],
-): RetentionRunRecord {
-  return {
-    id: row.id,
-    dryRun: row.dryRun,
-    status: row.status as RetentionRunRecord['status'],
-    startedAt: row.startedAt.toISOString(),
-    finishedAt: iso(row.finishedAt),
-    checkpoint: { treeSize: Number(row.checkpointSize), rootHash: row.checkpointRoot },
-    deleted: Number(row.deleted),
-    byAction: row.byAction as Record<string, number>,
-    partitionsDropped: row.partitionsDropped,
-    ranges: ranges.map((r) => [Number(r.fromSeq), Number(r.toSeq)]),
-    error: row.error,
   };
 }

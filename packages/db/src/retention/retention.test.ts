@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../database';
 import { TEST_DRIVERS, tamper, testSql } from '../test-databases';
 import { useTestStore } from '../test-store';
-import { RetentionBusyError, RetentionStore } from './retention-store';
+import { RetentionBusyError } from './retention-run';
+import { RetentionStore } from './retention-store';
 
 const DAY = 86_400_000;
 const NOW = new Date('2026-11-29T12:00:00.000Z');

@@ -1,4 +1,5 @@
 import type { RouterOutputs } from '@auditlog/api';
+import { periodsUnder } from '@auditlog/audit/retention';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Confirm } from '../components/Confirm';
@@ -38,9 +39,7 @@ export function PolicyEditor(props: {
   );
   const changed = JSON.stringify(draft) !== JSON.stringify(current.policy);
   // The server refuses these too; said here before anyone presses Save.
-  const tooShort = [draft.defaultDays, ...draft.overrides.map((o) => o.days)].find(
-    (p) => p !== 'forever' && p < current.minDays,
-  );
+  const [tooShort] = periodsUnder(draft, current.minDays);
   const setOverride = (i: number, next: Override | null) =>
     setDraft({
       ...draft,

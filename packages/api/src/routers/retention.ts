@@ -1,6 +1,7 @@
-import { legalHoldSchema, periodsOf, retentionPolicySchema } from '@auditlog/audit';
+import { legalHoldSchema, periodsUnder, retentionPolicySchema } from '@auditlog/audit';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import type { Principal } from '../auth/principal';
 import { recordOwnAction } from '../own-actions';
 import { runRetention } from '../retention-runs';
 import { adminProcedure, readProcedure, router } from '../trpc';
@@ -15,7 +16,7 @@ export const retentionRouter = router({
 
   /** Replaces the policy; the change is recorded with the old and new policy. */
   setPolicy: adminProcedure.input(retentionPolicySchema).mutation(async ({ ctx, input }) => {
-    const short = periodsOf(input).filter((p) => p !== 'forever' && p < ctx.retentionMinDays);
+    const short = periodsUnder(input, ctx.retentionMinDays);
     if (short.length > 0) {
       throw new TRPCError({
         code: 'BAD_REQUEST',
@@ -48,7 +49,7 @@ export const retentionRouter = router({
     const hold = await ctx.retention.placeHold({
       reason,
       criteria,
-      placedBy: ctx.principal.kind === 'user' ? ctx.principal.user.email : ctx.principal.key.name,
+      placedBy: nameOf(ctx.principal),
     });
     await recordOwnAction(ctx, {
       action: 'legal_hold.placed',
@@ -60,10 +61,7 @@ export const retentionRouter = router({
   }),
 
   releaseHold: adminProcedure.input(z.object({ id: z.uuid() })).mutation(async ({ ctx, input }) => {
-    const hold = await ctx.retention.releaseHold(
-      input.id,
-      ctx.principal.kind === 'user' ? ctx.principal.user.email : ctx.principal.key.name,
-    );
+    const hold = await ctx.retention.releaseHold(input.id, nameOf(ctx.principal));
     await recordOwnAction(ctx, {
       action: 'legal_hold.released',
       resourceType: 'legal_hold',
@@ -80,3 +78,7 @@ export const retentionRouter = router({
     .input(z.object({ dryRun: z.boolean().default(false) }))
     .mutation(({ ctx, input }) => runRetention(ctx, input.dryRun)),
 });
+
+/** Who placed or released a hold, as the holds list shows it: an email or a key's name. */
+const nameOf = (principal: Principal) =>
+  principal.kind === 'user' ? principal.user.email : principal.key.name;

@@ -64,9 +64,14 @@ export function overridesInOrder(policy: RetentionPolicy): RetentionOverride[] {
   });
 }
 
-/** Every period the policy names, to hold against the operator's floor. */
+/** Every period the policy names. */
 export function periodsOf(policy: RetentionPolicy): RetentionPeriod[] {
   return [policy.defaultDays, ...policy.overrides.map((o) => o.days)];
+}
+
+/** The periods under the operator's floor: a policy naming any is refused. */
+export function periodsUnder(policy: RetentionPolicy, minDays: number): number[] {
+  return periodsOf(policy).filter((p): p is number => p !== 'forever' && p < minDays);
 }
 
 /**

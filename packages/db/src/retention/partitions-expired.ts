@@ -10,6 +10,9 @@ export interface MonthPartition {
 
 const NAME = /^AuditLog_y(\d{4})m(\d{2})$/;
 
+/** Whether a table's name is a month partition's (partitionName in append/ makes them). */
+export const isMonthPartition = (name: string) => NAME.test(name);
+
 /** The log's monthly partitions, oldest first (their names say their month). */
 export async function monthPartitions(
   prisma: Pick<PrismaClient, '$queryRawUnsafe'>,
@@ -42,5 +45,11 @@ export function longestPeriodDays(policy: RetentionPolicy): number | undefined {
   return Math.max(...(periods as number[]));
 }
 
-/** A partition's own table, quoted; names come from the catalogue, matched by NAME. */
-export const partitionTable = (p: MonthPartition) => Prisma.raw(`"${p.name}"`);
+/**
+ * A month partition's table, quoted for SQL. Only names that match NAME are taken (they
+ * come from the catalogue or a run's record), so the identifier is safe to inline.
+ */
+export function partitionTable(name: string) {
+  if (!isMonthPartition(name)) throw new Error(`not a month partition: ${name}`);
+  return Prisma.raw(`"${name}"`);
+}

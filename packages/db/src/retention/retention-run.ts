@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { LegalHoldCriteria, RetentionPolicy } from '@auditlog/audit';
-import { Prisma, type PrismaClient } from '../generated/prisma/client';
+import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import { expiredSql, heldSql } from './expiry-sql';
-import { type MonthPartition, partitionTable } from './partitions-expired';
+import { isMonthPartition, type MonthPartition, partitionTable } from './partitions-expired';
 
 export interface RetentionRunRecord {
   id: string;
@@ -83,7 +83,7 @@ export class RetentionRunSteps {
     longest: number | undefined,
   ): Promise<boolean> {
     if (partition.end > now) return false;
-    const table = partitionTable(partition);
+    const table = partitionTable(partition.name);
     const [bounds] = await this.prisma.$queryRaw<{ newest: Date | null; last: bigint | null }[]>`
       SELECT max("createdAt") AS newest, max(seq) AS last FROM ${table}`;
     if (!bounds?.newest || bounds.last === null || bounds.last >= covered) return false;
@@ -113,15 +113,14 @@ export class RetentionRunSteps {
       where: { id: runId },
       data: { partitionsDropped: { push: partition.name } },
     });
-    await this.prisma.$executeRawUnsafe(
-      `ALTER TABLE "AuditLog" DETACH PARTITION "${partition.name}" CONCURRENTLY`,
-    );
+    await this.prisma
+      .$executeRaw`ALTER TABLE "AuditLog" DETACH PARTITION ${partitionTable(partition.name)} CONCURRENTLY`;
     await this.dropDetached(runId, partition.name);
   }
 
   /** Records a detached month's events as pruned by the run, and drops its table. */
   private async dropDetached(runId: string, name: string): Promise<void> {
-    const table = Prisma.raw(`"${name}"`);
+    const table = partitionTable(name);
     await this.prisma.$transaction(async (tx) => {
       const counts = await tx.$queryRaw<{ action: string; n: bigint; lo: bigint; hi: bigint }[]>`
         SELECT action, count(*) AS n, min(seq) AS lo, max(seq) AS hi FROM ${table} GROUP BY action`;
@@ -156,11 +155,10 @@ export class RetentionRunSteps {
       LEFT JOIN pg_catalog.pg_inherits i ON i.inhrelid = c.oid
       WHERE NOT c.relispartition OR i.inhdetachpending`;
     for (const { name, pending } of named) {
-      if (!/^AuditLog_y\d{4}m\d{2}$/.test(name)) continue;
+      if (!isMonthPartition(name)) continue;
       if (pending) {
-        await this.prisma.$executeRawUnsafe(
-          `ALTER TABLE "AuditLog" DETACH PARTITION "${name}" FINALIZE`,
-        );
+        await this.prisma
+          .$executeRaw`ALTER TABLE "AuditLog" DETACH PARTITION ${partitionTable(name)} FINALIZE`;
       }
       await this.prisma.retentionRun.update({
         where: { id: runId },

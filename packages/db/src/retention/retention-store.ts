@@ -8,6 +8,7 @@ import {
 import { AccountError } from '../accounts/account-store';
 import { connectionsOf, type Database } from '../database';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
+import { latestCheckpoint } from '../tree/checkpoints';
 import { expiredSql, heldSql } from './expiry-sql';
 import { longestPeriodDays, monthPartitions } from './partitions-expired';
 import { type RetentionRunRecord, RetentionRunSteps, toRun } from './retention-run';
@@ -92,7 +93,19 @@ export class RetentionStore {
 
   /** What `policy` would delete at `now`, under the standing holds. */
   async preview(policy: RetentionPolicy, now = new Date()): Promise<RetentionPreview> {
-    const covered = await this.coveredSize();
+    return this.previewUpTo(
+      policy,
+      now,
+      BigInt((await latestCheckpoint(this.prisma))?.treeSize ?? 0),
+    );
+  }
+
+  /** The preview of events numbered below `covered` (what the latest checkpoint covers). */
+  private async previewUpTo(
+    policy: RetentionPolicy,
+    now: Date,
+    covered: bigint,
+  ): Promise<RetentionPreview> {
     const held = heldSql(await this.standingHolds());
     const rows = await this.prisma.$queryRaw<
       { month: string; deleted: bigint; held: bigint; oldest: Date | null; newest: Date | null }[]
@@ -132,11 +145,13 @@ export class RetentionStore {
   }
 
   /** Runs newest first. */
-  async runs(limit = 20): Promise<RetentionRunRecord[]> {
-    const rows = await this.prisma.retentionRun.findMany({
-      orderBy: { startedAt: 'desc' },
-      take: limit,
-    });
+  runs(limit = 20): Promise<RetentionRunRecord[]> {
+    return this.records({ orderBy: { startedAt: 'desc' }, take: limit });
+  }
+
+  /** The runs `query` selects, each with its pruned ranges. */
+  private async records(query: Prisma.RetentionRunFindManyArgs): Promise<RetentionRunRecord[]> {
+    const rows = await this.prisma.retentionRun.findMany(query);
     const ranges = await this.prisma.prunedRange.findMany({
       where: { runId: { in: rows.map((r) => r.id) } },
       orderBy: { fromSeq: 'asc' },
@@ -158,18 +173,18 @@ export class RetentionStore {
   async run(options: { dryRun: boolean; now?: Date }): Promise<RetentionRunRecord> {
     const now = options.now ?? new Date();
     const policy = await this.policy();
-    const checkpoint = await this.prisma.checkpoint.findFirst({ orderBy: { treeSize: 'desc' } });
+    const checkpoint = await latestCheckpoint(this.prisma);
     const covered = BigInt(checkpoint?.treeSize ?? 0);
     const steps = new RetentionRunSteps(this.prisma);
     const runId = await steps.takeLease({
       dryRun: options.dryRun,
       policy,
       checkpointSize: covered,
-      checkpointRoot: checkpoint ? Buffer.from(checkpoint.rootHash).toString('base64') : '',
+      checkpointRoot: checkpoint?.rootHash ?? '',
     });
     try {
       if (options.dryRun) {
-        const preview = await this.preview(policy, now);
+        const preview = await this.previewUpTo(policy, now, covered);
         await this.prisma.retentionRun.update({
           where: { id: runId },
           data: { deleted: BigInt(preview.deleted) },
@@ -196,14 +211,8 @@ export class RetentionStore {
       });
       throw error;
     }
-    const [record] = (await this.runs(50)).filter((r) => r.id === runId);
+    const [record] = await this.records({ where: { id: runId } });
     return record as RetentionRunRecord;
-  }
-
-  /** The size of the latest checkpoint: events past it are never deleted. */
-  private async coveredSize(): Promise<bigint> {
-    const checkpoint = await this.prisma.checkpoint.findFirst({ orderBy: { treeSize: 'desc' } });
-    return BigInt(checkpoint?.treeSize ?? 0);
   }
 }
 

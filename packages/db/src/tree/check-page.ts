@@ -8,7 +8,7 @@ import {
   readLeafRowsOf,
 } from './leaf-rows';
 import { type LeafHashes, readLeafHashes } from './leaf-tiles';
-import { NO_PRUNING, type PrunedRanges } from './pruned-ranges';
+import { PrunedRanges } from './pruned-ranges';
 
 /** A page of events checked against their stored leaf hashes. */
 export type PageCheck =
@@ -27,7 +27,7 @@ export async function checkPage(
   sql: RawSql,
   from: number,
   to: number,
-  pruned: PrunedRanges = NO_PRUNING,
+  pruned: PrunedRanges = PrunedRanges.none,
 ): Promise<PageCheck> {
   if (pruned.overlaps(from, to)) return checkPrunedPage(sql, from, to, pruned);
   const [computed, stored] = await Promise.all([

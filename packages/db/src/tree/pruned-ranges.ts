@@ -58,5 +58,3 @@ export class PrunedRanges {
     return lo;
   }
 }
-
-export const NO_PRUNING = PrunedRanges.none;

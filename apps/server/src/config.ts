@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_RETENTION_MIN_DAYS } from '@auditlog/api';
 import { z } from 'zod';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -38,7 +39,12 @@ const configSchema = z
      * The fewest days any retention period may keep events: no admin can go below it.
      * At least 8, above the 7 days a client-chosen event id may date an event back.
      */
-    RETENTION_MIN_DAYS: z.coerce.number().int().min(8).max(36_500).default(30),
+    RETENTION_MIN_DAYS: z.coerce
+      .number()
+      .int()
+      .min(8)
+      .max(36_500)
+      .default(DEFAULT_RETENTION_MIN_DAYS),
     /**
      * How many reverse proxies stand in front of the server. 0 (the default) takes the
      * client's address from the socket and ignores X-Forwarded-For; N takes the address

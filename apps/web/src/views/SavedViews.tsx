@@ -43,10 +43,14 @@ export function SavedViews({ form, me, onOpen }: Props) {
   const current = all.find((v) => sameView(formOfView(v.query), form));
   const opened = all.find((v) => v.id === openedId);
   const mayManage = (v: SavedView) => v.owner.id === me.id || me.role === 'admin';
-  const open = (v: SavedView) => {
+  // The view now on screen, so its later changes can be saved back to it.
+  const remember = (v: SavedView) => {
     sessionStorage.setItem(OPENED_KEY, v.id);
     setOpenedId(v.id);
     setEditing(null);
+  };
+  const open = (v: SavedView) => {
+    remember(v);
     onOpen(formOfView(v.query));
   };
   const failure = create.error ?? update.error ?? remove.error;
@@ -151,13 +155,7 @@ export function SavedViews({ form, me, onOpen }: Props) {
           onSubmit={({ name, shared, pinned }) =>
             create.mutate(
               { name, shared, pinned, query: viewOfForm(form) },
-              {
-                onSuccess: (v) => {
-                  sessionStorage.setItem(OPENED_KEY, v.id);
-                  setOpenedId(v.id);
-                  setEditing(null);
-                },
-              },
+              { onSuccess: remember },
             )
           }
         />

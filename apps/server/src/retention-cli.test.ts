@@ -31,7 +31,7 @@ describe('the retention CLI', () => {
     );
     await services.store.integrated();
     await services.store.issueCheckpoint(services.signingKey);
-    await services.retention.setPolicy({ defaultDays: 90, overrides: [] });
+    await services.retention.setPolicy({ defaultDays: 90, overrides: [], archive: false });
     const dir = await mkdtemp(join(tmpdir(), 'retention-cli-'));
     env = { ...process.env, DATABASE_URL: db.url, DATA_DIR: dir, LOG_LEVEL: 'silent' };
   });

@@ -18,6 +18,8 @@ export { MigrationError, migrate } from './migrate/migrate';
 export { DataDirectoryError } from './pglite-files';
 export type { FacetCounts, FacetValue } from './query/facets';
 export { type EventPage, InvalidCursorError, type Order } from './query/query';
+export { type ArchiveStorage, directoryArchiveStorage } from './retention/archive-storage';
+export { ArchiveError, type ArchiveRecord } from './retention/archive-writer';
 export { RetentionBusyError, type RetentionRunRecord } from './retention/retention-run';
 export {
   type LegalHold,

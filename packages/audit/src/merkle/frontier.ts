@@ -45,20 +45,33 @@ export class Frontier {
    * (level >= 1), which is how stored tree nodes are produced.
    */
   push(leaf: Hash, onComplete?: (node: CompleteNode) => void): void {
-    let hash = leaf;
-    let level = 0;
-    let index = this.size;
-    // Each trailing 1-bit of the old size is a perfect subtree of the same height as the
-    // one being carried: merge them.
-    while (Math.floor(this.size / 2 ** level) % 2 === 1) {
+    this.pushSubtree(0, leaf, onComplete);
+  }
+
+  /**
+   * Adds the 2^level leaves under one complete subtree by its hash alone, as if each had
+   * been pushed: how an archive skips the events it does not hold. The tree's size must
+   * be a multiple of 2^level, as it is where such a subtree starts.
+   */
+  pushSubtree(level: number, root: Hash, onComplete?: (node: CompleteNode) => void): void {
+    const span = 2 ** level;
+    if (this.size % span !== 0) {
+      throw new Error(`a subtree of ${span} leaves cannot start at leaf ${this.size}`);
+    }
+    let hash = root;
+    let height = level;
+    let index = this.size / span;
+    // Each 1-bit of the old size from `level` up is a perfect subtree of the same height
+    // as the one being carried: merge them, like a binary counter's carry.
+    while (Math.floor(this.size / 2 ** height) % 2 === 1) {
       const left = this.nodes.pop() as Hash;
       hash = nodeHash(left, hash);
-      level += 1;
+      height += 1;
       index = Math.floor(index / 2);
-      onComplete?.({ level, index, hash });
+      onComplete?.({ level: height, index, hash });
     }
     this.nodes.push(hash);
-    this.size += 1;
+    this.size += span;
   }
 
   /** RFC 9162 MTH of the whole tree: fold the perfect subtrees from the right. */

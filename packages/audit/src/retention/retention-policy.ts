@@ -46,12 +46,21 @@ export const retentionPolicySchema = z
   .object({
     defaultDays: period,
     overrides: z.array(override).max(100).default([]),
+    /**
+     * Write the expired events to an archive (ARCHIVE_DIR), read it back and check it,
+     * before deleting any: evidence kept cheaply, provable against the log's checkpoints.
+     */
+    archive: z.boolean().default(false),
   })
   .strict();
 
 export type RetentionPolicy = z.output<typeof retentionPolicySchema>;
 
-export const KEEP_EVERYTHING: RetentionPolicy = { defaultDays: 'forever', overrides: [] };
+export const KEEP_EVERYTHING: RetentionPolicy = {
+  defaultDays: 'forever',
+  overrides: [],
+  archive: false,
+};
 
 /** The overrides in the order they are tried (the precedence above). */
 export function overridesInOrder(policy: RetentionPolicy): RetentionOverride[] {

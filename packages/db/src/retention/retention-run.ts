@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { LegalHoldCriteria, RetentionPolicy } from '@auditlog/audit';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
+import type { ArchiveRecord } from './archive-writer';
 import { expiredSql, heldSql } from './expiry-sql';
 import { isMonthPartition, type MonthPartition, partitionTable } from './partitions-expired';
 
@@ -14,6 +15,8 @@ export interface RetentionRunRecord {
   deleted: number;
   byAction: Record<string, number>;
   partitionsDropped: string[];
+  /** The archive written and read back before anything was deleted, when the policy asks. */
+  archive: ArchiveRecord | null;
   /** The seqs it deleted, as inclusive ranges. */
   ranges: [number, number][];
   error: string | null;
@@ -65,6 +68,14 @@ export class RetentionRunSteps {
         },
       });
       return id;
+    });
+  }
+
+  /** Keeps the lease through long work (writing an archive) that records nothing yet. */
+  async renewLease(runId: string): Promise<void> {
+    await this.prisma.retentionRun.update({
+      where: { id: runId },
+      data: { leaseUntil: new Date(Date.now() + LEASE_MS) },
     });
   }
 
@@ -252,6 +263,7 @@ export function toRun(
     deleted: Number(row.deleted),
     byAction: row.byAction as Record<string, number>,
     partitionsDropped: row.partitionsDropped,
+    archive: row.archive as ArchiveRecord | null,
     ranges: ranges.map((r) => [Number(r.fromSeq), Number(r.toSeq)]),
     error: row.error,
   };

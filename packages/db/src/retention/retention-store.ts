@@ -9,6 +9,8 @@ import { AccountError } from '../accounts/account-store';
 import { connectionsOf, type Database } from '../database';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import { latestCheckpoint } from '../tree/checkpoints';
+import type { ArchiveStorage } from './archive-storage';
+import { ArchiveError, type ArchiveScope, writeArchive } from './archive-writer';
 import { expiredSql, heldSql } from './expiry-sql';
 import { longestPeriodDays, monthPartitions } from './partitions-expired';
 import { type RetentionRunRecord, RetentionRunSteps, toRun } from './retention-run';
@@ -44,9 +46,12 @@ export interface RetentionPreview {
  */
 export class RetentionStore {
   private readonly prisma: PrismaClient;
+  /** Where archives go (ARCHIVE_DIR); a policy that archives cannot run without it. */
+  readonly archives: ArchiveStorage | undefined;
 
-  constructor(db: Database) {
+  constructor(db: Database, options: { archives?: ArchiveStorage } = {}) {
     this.prisma = connectionsOf(db).prisma;
+    this.archives = options.archives;
   }
 
   async policy(): Promise<RetentionPolicy> {
@@ -192,6 +197,9 @@ export class RetentionStore {
       } else {
         await steps.finishDetached(runId);
         const holds = await this.standingHolds();
+        if (policy.archive && checkpoint) {
+          await this.archive(steps, { runId, policy, holds, covered, now, checkpoint });
+        }
         const longest = longestPeriodDays(policy);
         for (const partition of await monthPartitions(this.prisma)) {
           if (await steps.wholeMonthExpired(partition, policy, holds, covered, now, longest)) {
@@ -214,7 +222,41 @@ export class RetentionStore {
     const [record] = await this.records({ where: { id: runId } });
     return record as RetentionRunRecord;
   }
+
+  /**
+   * Archives what the run is about to delete and reads it back, before anything goes.
+   * The run then deletes by the same policy, holds, checkpoint and moment, so it deletes
+   * only what the archive holds (a hold placed meanwhile only keeps more).
+   */
+  private async archive(
+    steps: RetentionRunSteps,
+    scope: Omit<ArchiveScope, 'onPage'>,
+  ): Promise<void> {
+    if (!this.archives) {
+      throw new ArchiveError(
+        'the policy archives expired events before deleting them, but this server has no ARCHIVE_DIR: nothing was deleted',
+      );
+    }
+    let renewed = Date.now();
+    const archive = await writeArchive(this.prisma, this.archives, {
+      ...scope,
+      onPage: async () => {
+        if (Date.now() - renewed < LEASE_RENEWAL_MS) return;
+        renewed = Date.now();
+        await steps.renewLease(scope.runId);
+      },
+    });
+    if (archive) {
+      await this.prisma.retentionRun.update({
+        where: { id: scope.runId },
+        data: { archive: { ...archive } },
+      });
+    }
+  }
 }
+
+// Renewed well inside the lease (a minute), however long an archive takes to write.
+const LEASE_RENEWAL_MS = 10_000;
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 

@@ -27,6 +27,7 @@ const POLICY: RetentionPolicy = {
     { action: 'auth.sign_in_failed', days: 100 },
     { actorType: 'service', days: 10 },
   ],
+  archive: false,
 };
 
 describe.each(TEST_DRIVERS)('retention on a fresh %s database', (driver) => {
@@ -225,7 +226,7 @@ describe.each(TEST_DRIVERS)('a retention run killed while dropping a month, on %
     await t.store.integrated();
     await t.store.issueCheckpoint(generateKeyPairSync('ed25519').privateKey);
     const store = new RetentionStore(t.db);
-    await store.setPolicy({ defaultDays: 90, overrides: [] });
+    await store.setPolicy({ defaultDays: 90, overrides: [], archive: false });
     // The killed run had named March and detached it; February was detached by hand.
     await tamper(
       t.db,

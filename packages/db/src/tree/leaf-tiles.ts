@@ -40,6 +40,16 @@ export async function readLeafHashes(db: Queryable, from: number, to: number): P
   );
 }
 
+/** The stored hashes in the given tiles. */
+export async function readLeafTiles(db: Queryable, tiles: number[]): Promise<LeafHashes> {
+  return byTile(
+    await db.query<TileRow>(
+      'SELECT tile::float8 AS tile, hashes FROM "LeafTile" WHERE tile = ANY($1::bigint[])',
+      [tiles],
+    ),
+  );
+}
+
 /**
  * The stored hashes of the given events, wherever they lie: 32 bytes each, cut out in
  * PostgreSQL (a tile is kept out of line, and substring() fetches only the slice), so

@@ -9,7 +9,7 @@ import {
 } from '@auditlog/audit';
 import type { PrismaClient } from '../generated/prisma/client';
 import { prismaQueryable } from '../raw-sql';
-import { readLeafHashes } from './leaf-tiles';
+import { readLeafTiles, TILE_LEAVES } from './leaf-tiles';
 
 /**
  * Complete subtrees are stored at every eighth level (MerkleNode), leaves in tiles of
@@ -24,22 +24,34 @@ const storedLevelBelow = (level: number) => level - (level % STORED_LEVEL_STEP);
 /** Stored hashes at one stored level, keyed by index. */
 type Layer = Map<number, Hash>;
 
+/**
+ * The stored hashes under the given ranges of one stored level, in one query however many
+ * ranges there are (an archive asks for thousands of small ones at once).
+ */
 async function loadLayer(db: Db, level: number, ranges: Range[]): Promise<Layer> {
   const layer: Layer = new Map();
-  for (const [from, to] of mergeRanges(ranges)) {
-    if (level === 0) {
-      const leaves = await readLeafHashes(prismaQueryable(db), from, to);
+  const merged = mergeRanges(ranges);
+  if (level === 0) {
+    const tiles = new Set<number>();
+    for (const [from, to] of merged) {
+      for (let t = Math.floor(from / TILE_LEAVES); t <= Math.floor((to - 1) / TILE_LEAVES); t++) {
+        tiles.add(t);
+      }
+    }
+    const leaves = await readLeafTiles(prismaQueryable(db), [...tiles]);
+    for (const [from, to] of merged) {
       for (let seq = from; seq < to; seq++) {
         const hash = leaves.get(seq);
         if (hash) layer.set(seq, hash);
       }
-      continue;
     }
-    const rows = await db.$queryRaw<{ index: bigint; hash: Uint8Array }[]>`
-      SELECT index, hash FROM "MerkleNode"
-      WHERE level = ${level} AND index >= ${from} AND index < ${to}`;
-    for (const row of rows) layer.set(Number(row.index), Buffer.from(row.hash));
+    return layer;
   }
+  const rows = await db.$queryRaw<{ index: bigint; hash: Uint8Array }[]>`
+    SELECT n.index, n.hash
+    FROM unnest(${merged.map((r) => r[0])}::bigint[], ${merged.map((r) => r[1])}::bigint[]) AS r(lo, hi)
+    JOIN "MerkleNode" n ON n.level = ${level} AND n.index >= r.lo AND n.index < r.hi`;
+  for (const row of rows) layer.set(Number(row.index), Buffer.from(row.hash));
   return layer;
 }
 

@@ -25,7 +25,7 @@ export default defineConfig({
   webServer: {
     // The built server and dashboard, as production runs them, on a fresh embedded
     // database filled with demo data.
-    command: `rm -rf e2e/.data && DATA_DIR=e2e/.data DEMO_DATA=true ADMIN_EMAIL=${ADMIN.email} ADMIN_PASSWORD='${ADMIN.password}' RETENTION_MIN_DAYS=8 RETENTION_INTERVAL_MINUTES=0 PORT=${PORT} LOG_LEVEL=warn node apps/server/dist/main.js`,
+    command: `rm -rf e2e/.data && DATA_DIR=e2e/.data DEMO_DATA=true ADMIN_EMAIL=${ADMIN.email} ADMIN_PASSWORD='${ADMIN.password}' RETENTION_MIN_DAYS=8 RETENTION_INTERVAL_MINUTES=0 ARCHIVE_DIR=e2e/.data/archives PORT=${PORT} LOG_LEVEL=warn node apps/server/dist/main.js`,
     url: `http://127.0.0.1:${PORT}/healthz`,
     reuseExistingServer: false,
     timeout: 120_000,

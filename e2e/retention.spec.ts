@@ -34,6 +34,7 @@ test('an admin edits the policy, previews it, places a hold, runs it, and finds 
   await expect(policy.getByRole('button', { name: 'Save policy…' })).toBeDisabled();
   await override.getByLabel('Keep').fill('10');
   await expect(policy.getByRole('alert')).toHaveCount(0);
+  await policy.getByLabel('Archive expired events before deleting them').check();
   await expect(policy.getByRole('status')).toContainText(/^This policy would delete \d+ events?/);
   await expect(policy.getByRole('status')).toContainText(
     /\d+ more (has|have) expired but (is|are) kept by legal holds\./,
@@ -53,6 +54,10 @@ test('an admin edits the policy, previews it, places a hold, runs it, and finds 
   await runs.getByRole('button', { name: 'Run now' }).click();
   await expect(runs.getByRole('row').nth(1)).toContainText('run, done');
   await expect(runs.getByRole('row').nth(1).getByRole('cell').nth(2)).toHaveText(String(deleted));
+  // What went was archived first: ARCHIVE_DIR holds it, named in the run's row.
+  await expect(runs.getByRole('row').nth(1).getByRole('cell').nth(4)).toHaveText(
+    new RegExp(`^${deleted} events, audit-archive_.+\\.ndjson\\.gz$`),
+  );
   await expect(policy.getByRole('status')).toContainText('This policy deletes nothing now.');
 
   // The log holds the change, the hold and the run; the tree still verifies.

@@ -1,10 +1,14 @@
+import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { createGunzip } from 'node:zlib';
 import {
   type AuditEvent,
   checkpointSchema,
   eventProofBundleSchema,
   type VerifyReport,
+  verifyArchive,
   verifyEventProof,
   verifyExport,
 } from '@auditlog/audit';
@@ -18,7 +22,19 @@ const USAGE = `Offline verification of the audit log: needs no server and no dat
   verify-event <event-proof.json> --public-key <key.pem>
       Checks one event with its inclusion proof (the tRPC \`integrity.get\` procedure's answer).
 
+  verify-archive <archive.ndjson.gz> --public-key <key.pem>
+      Checks a retention archive (ARCHIVE_DIR): every archived event's content, and that
+      they lead to the root of the signed checkpoint written in it.
+
 Exit status: 0 verified, 1 verification failed, 2 bad usage or unreadable input.`;
+
+/** An archive's lines, gunzipped when the file is compressed (as the server writes it). */
+function archiveLines(path: string): AsyncIterable<string> {
+  const input = createReadStream(path);
+  const text = path.endsWith('.gz') ? input.pipe(createGunzip()) : input;
+  input.on('error', (error) => text.destroy(error));
+  return createInterface({ input: text, crlfDelay: Infinity });
+}
 
 async function readJson(path: string): Promise<unknown> {
   return JSON.parse(await readFile(path, 'utf8'));
@@ -58,6 +74,19 @@ async function run(argv: string[]): Promise<number> {
       throw new Error(`${file} is not a JSON export (an array of events)`);
     const checkpoint = checkpointSchema.parse(await readJson(values.checkpoint));
     return report(verifyExport(events, checkpoint, publicKey));
+  }
+  if (command === 'verify-archive') {
+    const result = await verifyArchive(archiveLines(file), { publicKey });
+    if (!result.ok) {
+      console.log(`FAILED at line ${result.line}: ${result.reason}`);
+      return 1;
+    }
+    console.log(
+      `OK: ${result.events} archived event(s)` +
+        `${result.firstSeq === null ? '' : ` (${result.firstSeq} to ${result.lastSeq})`}` +
+        ` of run ${result.runId} verified against the signed checkpoint of ${result.checkpoint.treeSize} events.`,
+    );
+    return 0;
   }
   if (command === 'verify-event') {
     const bundle = eventProofBundleSchema.parse(await readJson(file));

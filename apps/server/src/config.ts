@@ -46,6 +46,11 @@ const configSchema = z
       .max(36_500)
       .default(DEFAULT_RETENTION_MIN_DAYS),
     /**
+     * Where retention writes archives of what it deletes, when the policy asks (gzip NDJSON,
+     * verifiable offline with `verify-archive`). Unset: policies cannot archive.
+     */
+    ARCHIVE_DIR: z.string().min(1).optional(),
+    /**
      * How many reverse proxies stand in front of the server. 0 (the default) takes the
      * client's address from the socket and ignores X-Forwarded-For; N takes the address
      * the N-th proxy from the right saw, so a client cannot forge it.

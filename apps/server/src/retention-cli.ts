@@ -21,6 +21,7 @@ async function main(): Promise<void> {
       accounts: new AccountStore(db),
       signingKey: (await loadSigningKey(config)).key,
       retentionMinDays: config.RETENTION_MIN_DAYS,
+      archiveDir: config.ARCHIVE_DIR,
     });
     const run = await runRetention(
       { ...services, principal: null, ip: undefined, userAgent: undefined },
@@ -29,7 +30,8 @@ async function main(): Promise<void> {
     console.log(
       `${dryRun ? 'Dry run: would delete' : 'Deleted'} ${run.deleted} event(s)` +
         `${run.partitionsDropped.length > 0 ? `; months dropped: ${run.partitionsDropped.join(', ')}` : ''}` +
-        ` (run ${run.id}, from the checkpoint of ${run.checkpoint.treeSize} events).`,
+        ` (run ${run.id}, from the checkpoint of ${run.checkpoint.treeSize} events).` +
+        `${run.archive ? `\nArchived ${run.archive.events} event(s) first, read back and verified: ${run.archive.location} (sha256 ${run.archive.sha256}).` : ''}`,
     );
   } finally {
     await store.close();

@@ -34,6 +34,7 @@ export async function openServices(
     accounts: new AccountStore(db),
     signingKey,
     retentionMinDays: config.RETENTION_MIN_DAYS,
+    archiveDir: config.ARCHIVE_DIR,
     retentionIntervalMinutes: config.RETENTION_INTERVAL_MINUTES,
   });
   return {

@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import {
   type AccountStore,
   type AuditStore,
+  directoryArchiveStorage,
   RetentionStore,
   SavedViewStore,
   VerificationRuns,
@@ -58,11 +59,16 @@ export function createServices(input: {
   signingKey: KeyObject;
   retentionMinDays?: number;
   retentionIntervalMinutes?: number;
+  /** Where retention archives are written (ARCHIVE_DIR); none: policies cannot archive. */
+  archiveDir?: string;
 }): Services {
+  const { archiveDir, ...services } = input;
   return {
-    ...input,
+    ...services,
     views: new SavedViewStore(input.store.db),
-    retention: new RetentionStore(input.store.db),
+    retention: new RetentionStore(input.store.db, {
+      archives: archiveDir ? directoryArchiveStorage(archiveDir) : undefined,
+    }),
     retentionMinDays: input.retentionMinDays ?? DEFAULT_RETENTION_MIN_DAYS,
     retentionIntervalMinutes: input.retentionIntervalMinutes ?? 0,
     credentials: new Credentials(input.accounts),

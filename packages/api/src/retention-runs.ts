@@ -29,6 +29,7 @@ export async function runRetention(
       deleted: run.deleted,
       byAction: Object.fromEntries(byAction),
       partitionsDropped: run.partitionsDropped,
+      archive: run.archive && { ...run.archive },
       ranges: run.ranges.slice(0, RANGES_LISTED),
       rangeCount: run.ranges.length,
       checkpoint: run.checkpoint,

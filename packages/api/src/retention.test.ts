@@ -1,4 +1,16 @@
-import { auditEntrySchema, newEventId, verifyConsistency, verifyEventProof } from '@auditlog/audit';
+import { createReadStream } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { createGunzip } from 'node:zlib';
+import {
+  auditEntrySchema,
+  newEventId,
+  verifyArchive,
+  verifyConsistency,
+  verifyEventProof,
+} from '@auditlog/audit';
 import { TEST_DRIVERS } from '@auditlog/db/testing';
 import { useTestStore } from '@auditlog/db/testing/vitest';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -41,9 +53,10 @@ describe.each(TEST_DRIVERS)('retention through the API on %s', (driver) => {
 
   it('keeps everything until a policy says otherwise, and no period goes below the floor', async () => {
     expect(await caller.admin.retention.policy()).toEqual({
-      policy: { defaultDays: 'forever', overrides: [] },
+      policy: { defaultDays: 'forever', overrides: [], archive: false },
       minDays: 30,
       intervalMinutes: 0,
+      canArchive: false,
     });
     await expect(
       caller.admin.retention.setPolicy({ defaultDays: 7, overrides: [] }),
@@ -56,6 +69,9 @@ describe.each(TEST_DRIVERS)('retention through the API on %s', (driver) => {
     await expect(
       caller.admin.retention.setPolicy({ defaultDays: 90, overrides: [{ days: 400 }] } as never),
     ).rejects.toThrow('an override names an action pattern, an actor type, or both');
+    await expect(
+      caller.admin.retention.setPolicy({ defaultDays: 90, archive: true }),
+    ).rejects.toThrow('this server has nowhere to archive: set ARCHIVE_DIR');
     expect((await caller.admin.retention.policy()).policy.defaultDays).toBe('forever');
   });
 
@@ -91,8 +107,8 @@ describe.each(TEST_DRIVERS)('retention through the API on %s', (driver) => {
       await caller.api.query({ filter: { q: 'action:retention.* action:legal_hold.*' }, limit: 50 })
     ).events.reverse();
     expect(changed?.changes).toEqual({
-      before: { defaultDays: 'forever', overrides: [] },
-      after: policy,
+      before: { defaultDays: 'forever', overrides: [], archive: false },
+      after: { ...policy, archive: false },
     });
     expect(completed?.metadata).toMatchObject({
       deleted: 2,
@@ -124,5 +140,34 @@ describe.each(TEST_DRIVERS)('retention through the API on %s', (driver) => {
         proof.map((p) => Buffer.from(p, 'base64')),
       ),
     ).toBe(true);
+  });
+});
+
+describe.each(TEST_DRIVERS)('retention archiving through the API on %s', (driver) => {
+  const t = useTestStore(driver);
+
+  it('archives what a run deletes to ARCHIVE_DIR, verifiable offline, and says so in its event', async () => {
+    const archiveDir = await mkdtemp(join(tmpdir(), 'archives-'));
+    const caller = testCaller(t.store, { archiveDir });
+    await t.store.append([old(200), old(200, 'auth.signed_in'), old(5)]);
+    await t.store.integrated();
+    await caller.admin.integrity.issueCheckpoint();
+    expect((await caller.admin.retention.policy()).canArchive).toBe(true);
+    await caller.admin.retention.setPolicy({ defaultDays: 90, archive: true });
+
+    const run = await caller.admin.retention.run({ dryRun: false });
+    expect(run).toMatchObject({ deleted: 2, archive: { events: 2, firstSeq: 0, lastSeq: 1 } });
+    const file = createReadStream(join(archiveDir, run.archive?.name as string));
+    const lines = createInterface({ input: file.pipe(createGunzip()), crlfDelay: Infinity });
+    expect(await verifyArchive(lines, { publicKey: caller.publicKey })).toMatchObject({
+      ok: true,
+      events: 2,
+    });
+    const [completed] = (
+      await caller.api.query({ filter: { q: 'action:retention.run_completed' }, limit: 1 })
+    ).events;
+    expect(completed?.metadata).toMatchObject({
+      archive: { name: run.archive?.name, sha256: run.archive?.sha256, events: 2 },
+    });
   });
 });

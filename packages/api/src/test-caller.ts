@@ -32,10 +32,10 @@ export const principals = {
 } satisfies Record<string, Principal>;
 
 /** Server-side callers over a real store, with the context the HTTP adapter builds. */
-export function testCaller(store: AuditStore) {
+export function testCaller(store: AuditStore, options: { archiveDir?: string } = {}) {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
   const accounts = new AccountStore(store.db);
-  const services = createServices({ store, accounts, signingKey: privateKey });
+  const services = createServices({ store, accounts, signingKey: privateKey, ...options });
   const cookies: { set: string[]; cleared: number } = { set: [], cleared: 0 };
   const as = (principal: Principal | null, ip = '127.0.0.1') =>
     createCaller(

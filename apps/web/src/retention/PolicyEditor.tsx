@@ -111,6 +111,22 @@ export function PolicyEditor(props: {
         >
           Add override
         </button>
+        <label>
+          <input
+            type="checkbox"
+            checked={draft.archive}
+            // Unticking stays possible after the operator removed ARCHIVE_DIR.
+            disabled={!current.canArchive && !draft.archive}
+            aria-describedby="archive-help"
+            onChange={(e) => setDraft({ ...draft, archive: e.target.checked })}
+          />
+          Archive expired events before deleting them
+        </label>
+        <p id="archive-help" className="muted">
+          {current.canArchive
+            ? 'Each run first writes what it deletes to the server’s ARCHIVE_DIR (compressed NDJSON with the signed checkpoint), reads it back and checks it; nothing is deleted otherwise. Verify an archive offline with verify-archive.'
+            : 'Archiving needs ARCHIVE_DIR set on the server.'}
+        </p>
       </fieldset>
       {canEdit && (
         <div className="preview" role="status" aria-live="polite">

@@ -60,13 +60,14 @@ export function RunsPanel(props: { runs: Run[]; intervalMinutes: number; canRun:
               <th scope="col">Run</th>
               <th scope="col">Deleted</th>
               <th scope="col">Months dropped</th>
+              <th scope="col">Archive</th>
               <th scope="col">From the checkpoint of</th>
             </tr>
           </thead>
           <tbody>
             {runs.length === 0 && (
               <tr>
-                <td colSpan={5} className="empty">
+                <td colSpan={6} className="empty">
                   No runs yet.
                 </td>
               </tr>
@@ -83,6 +84,15 @@ export function RunsPanel(props: { runs: Run[]; intervalMinutes: number; canRun:
                   {r.deleted.toLocaleString()}
                 </td>
                 <td>{r.partitionsDropped.join(', ') || '—'}</td>
+                <td>
+                  {r.archive ? (
+                    <span title={`${r.archive.location}\nsha256 ${r.archive.sha256}`}>
+                      {r.archive.events.toLocaleString()} events, {r.archive.name}
+                    </span>
+                  ) : (
+                    '—'
+                  )}
+                </td>
                 <td>{r.checkpoint.treeSize.toLocaleString()} events</td>
               </tr>
             ))}

@@ -7,11 +7,15 @@ import { runRetention } from '../retention-runs';
 import { adminProcedure, readProcedure, router } from '../trpc';
 
 export const retentionRouter = router({
-  /** The policy in force, the floor no period may go below, and how often it runs. */
+  /**
+   * The policy in force, the floor no period may go below, how often it runs, and whether
+   * the server has somewhere to archive (ARCHIVE_DIR).
+   */
   policy: readProcedure.query(async ({ ctx }) => ({
     policy: await ctx.retention.policy(),
     minDays: ctx.retentionMinDays,
     intervalMinutes: ctx.retentionIntervalMinutes,
+    canArchive: ctx.retention.archives !== undefined,
   })),
 
   /** Replaces the policy; the change is recorded with the old and new policy. */
@@ -21,6 +25,13 @@ export const retentionRouter = router({
       throw new TRPCError({
         code: 'BAD_REQUEST',
         message: `${short[0]} days is below the floor of ${ctx.retentionMinDays} days this server is set to (RETENTION_MIN_DAYS)`,
+      });
+    }
+    if (input.archive && !ctx.retention.archives) {
+      throw new TRPCError({
+        code: 'BAD_REQUEST',
+        message:
+          'this server has nowhere to archive: set ARCHIVE_DIR before choosing to archive expired events',
       });
     }
     const before = await ctx.retention.setPolicy(input);

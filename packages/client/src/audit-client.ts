@@ -1,0 +1,350 @@
+import type { AppRouter } from '@auditlog/api';
+import {
+  type AuditEntry,
+  type AuditEntryInput,
+  auditEntrySchema,
+  type JsonObject,
+  LIMITS,
+  newEventId,
+} from '@auditlog/audit';
+import { createTRPCClient, httpLink } from '@trpc/client';
+import { currentAuditContext } from './context';
+import { AuditInputError, NotDeliveredError, QueueFullError } from './errors';
+import { type RedactOptions, redact, redactChanges, toJson } from './redact';
+import { backoffMs, isRetryable, retryAfterMs, statusOf } from './retry';
+
+/**
+ * What happens to a new event when `maxQueue` events already wait for the server:
+ * - `block`: it waits for room, and logAction's promise settles only once it is
+ *   delivered. A caller that awaits each call is held back (a request handler slows down
+ *   rather than losing its event); a caller that does not await is not, so bound those.
+ * - `drop-oldest`: the oldest waiting event is dropped (its promise rejects, onDrop hears
+ *   of it, stats.dropped counts it) to make room.
+ * - `throw`: logAction throws QueueFullError and the new event is not taken.
+ */
+export type WhenFull = 'block' | 'drop-oldest' | 'throw';
+
+export interface AuditClientOptions {
+  /** The audit server, e.g. `https://audit.internal:3000`. */
+  url: string;
+  /** An API key holding log:write. */
+  apiKey: string;
+  /** Events per request (logMany), at most 1,000. Default 500. */
+  maxBatch?: number;
+  /** Requests under way at once. Default 2. */
+  maxInFlight?: number;
+  /**
+   * How long a free request slot waits for more events before sending. Default 0: send at
+   * once, and let events that arrive meanwhile form the next batch (low latency when
+   * quiet, large batches under load).
+   */
+  lingerMs?: number;
+  /** Events held awaiting delivery (queued and sending). Default 10,000. */
+  maxQueue?: number;
+  whenFull?: WhenFull;
+  /** Backoff between retries: full jitter over base·2^attempt, capped. Defaults 100 ms, 10 s. */
+  retry?: { baseMs?: number; maxMs?: number };
+  /** Keys to mask in metadata and changes, beside the defaults (see redact). */
+  redact?: RedactOptions;
+  /** Hears of every event that will not be delivered, and why. */
+  onNotDelivered?: (entry: AuditEntry, error: NotDeliveredError) => void;
+  fetch?: typeof fetch;
+}
+
+/** An event as the caller gives it: the actor and request fields may come from the context. */
+export type LogInput = Omit<AuditEntryInput, 'actorId' | 'actorEmail'> & {
+  actorId?: string;
+  actorEmail?: string;
+};
+
+/** What the server answered for a delivered event. */
+export interface Delivery {
+  id: string;
+  seq: number;
+  createdAt: string;
+  /** The server had it already (a retry of a delivered event). */
+  duplicate: boolean;
+}
+
+export interface AuditClientStats {
+  /** Waiting to be sent (including those waiting for room, under `block`). */
+  queued: number;
+  /** In requests under way. */
+  sending: number;
+  delivered: number;
+  /** Dropped to make room (`drop-oldest`). */
+  dropped: number;
+  /** Refused by the server (a 4xx: a bad key, or an entry it would not take). */
+  refused: number;
+  /** Still undelivered when close() gave up. */
+  abandoned: number;
+  /** Requests retried after a network error, 408, 429 or 5xx. */
+  retries: number;
+}
+
+/**
+ * The outcome of one logAction: awaiting it waits until the server has stored the event
+ * durably. Not awaiting it is fine too (fire and forget): a failure then reaches
+ * onNotDelivered and the stats, never an unhandled rejection.
+ */
+export class Receipt implements PromiseLike<Delivery> {
+  constructor(
+    /** The event's id (UUIDv7), made here so a retry is stored once. */
+    readonly id: string,
+    private readonly settled: Promise<Delivery>,
+  ) {
+    settled.catch(() => {});
+  }
+
+  // biome-ignore lint/suspicious/noThenProperty: a receipt is awaitable by design.
+  then<A = Delivery, B = never>(
+    onFulfilled?: ((value: Delivery) => A | PromiseLike<A>) | null,
+    onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    return this.settled.then(onFulfilled, onRejected);
+  }
+}
+
+interface Item {
+  entry: AuditEntry;
+  bytes: number;
+  resolve(delivery: Delivery): void;
+  reject(error: NotDeliveredError): void;
+}
+
+// Room in a request for tRPC's framing around the events.
+const REQUEST_BYTES = LIMITS.requestBytes - 64 * 1024;
+
+export type AuditClient = ReturnType<typeof createAuditClient>;
+
+/**
+ * The SDK: validates each event where it is made, gives it a UUIDv7 id, and delivers
+ * events in batches through logMany, retrying until the server takes them (a retried
+ * event is stored once, by its id).
+ */
+export function createAuditClient(options: AuditClientOptions) {
+  const maxBatch = Math.min(options.maxBatch ?? 500, LIMITS.batch);
+  const maxInFlight = options.maxInFlight ?? 2;
+  const maxQueue = options.maxQueue ?? 10_000;
+  const whenFull = options.whenFull ?? 'block';
+  const { baseMs = 100, maxMs = 10_000 } = options.retry ?? {};
+  const trpc = createTRPCClient<AppRouter>({
+    links: [
+      httpLink({
+        url: `${options.url.replace(/\/$/, '')}/trpc`,
+        headers: { authorization: `Bearer ${options.apiKey}` },
+        fetch: options.fetch,
+      }),
+    ],
+  });
+
+  const queue: Item[] = [];
+  const blocked: Item[] = [];
+  const pending = new Set<Promise<unknown>>();
+  const stats = { delivered: 0, dropped: 0, refused: 0, abandoned: 0, retries: 0 };
+  let sending = 0;
+  let linger: NodeJS.Timeout | undefined;
+  let closed = false;
+  // While a flush waits, batches go without lingering.
+  let flushing = 0;
+  // Set by close() when its time is up: retries stop and what is left is abandoned.
+  let abandon = false;
+  const wake = new Set<() => void>();
+
+  function notDelivered(item: Item, error: NotDeliveredError) {
+    options.onNotDelivered?.(item.entry, error);
+    item.reject(error);
+  }
+
+  /** The entry as it will be sent: context filled in, secrets masked, checked. */
+  function prepare(input: LogInput): AuditEntry {
+    const context = currentAuditContext();
+    const actor = context?.actor;
+    const merged = {
+      ...input,
+      id: input.id ?? newEventId(),
+      actorId: input.actorId ?? actor?.id,
+      actorEmail: input.actorEmail ?? actor?.email ?? '',
+      actorType: input.actorType ?? actor?.type,
+      ip: input.ip ?? context?.ip,
+      userAgent: input.userAgent ?? context?.userAgent,
+      requestId: input.requestId ?? context?.requestId,
+      metadata: input.metadata && (redact(toJson(input.metadata), options.redact) as JsonObject),
+      changes:
+        input.changes &&
+        redactChanges(toJson(input.changes) as AuditEntry['changes'] & object, options.redact),
+    };
+    const parsed = auditEntrySchema.safeParse(merged);
+    if (!parsed.success) throw new AuditInputError(parsed.error.issues);
+    return parsed.data;
+  }
+
+  function logAction(input: LogInput): Receipt {
+    if (closed) throw new Error('the audit client is closed');
+    const entry = prepare(input);
+    if (whenFull === 'throw' && queue.length + sending >= maxQueue) {
+      throw new QueueFullError(maxQueue);
+    }
+    let item: Item | undefined;
+    const settled = new Promise<Delivery>((resolve, reject) => {
+      item = { entry, bytes: JSON.stringify(entry).length, resolve, reject };
+    });
+    const tracked = settled.finally(() => pending.delete(tracked));
+    tracked.catch(() => {});
+    pending.add(tracked);
+    admit(item as Item);
+    return new Receipt(entry.id as string, settled);
+  }
+
+  function admit(item: Item) {
+    if (queue.length + sending >= maxQueue) {
+      if (whenFull === 'block') {
+        blocked.push(item);
+        return;
+      }
+      const oldest = queue.shift();
+      if (oldest) {
+        stats.dropped += 1;
+        notDelivered(
+          oldest,
+          new NotDeliveredError('dropped', 'dropped to make room: the audit queue was full'),
+        );
+      }
+    }
+    queue.push(item);
+    pump();
+  }
+
+  function pump() {
+    while (sending < maxInFlight && queue.length > 0) {
+      if (options.lingerMs && queue.length < maxBatch && !closed && flushing === 0) {
+        linger ??= setTimeout(() => {
+          linger = undefined;
+          pump();
+        }, options.lingerMs);
+        return;
+      }
+      const batch: Item[] = [];
+      let bytes = 0;
+      while (batch.length < maxBatch && queue.length > 0) {
+        const next = queue[0] as Item;
+        if (batch.length > 0 && bytes + next.bytes > REQUEST_BYTES) break;
+        bytes += next.bytes;
+        batch.push(queue.shift() as Item);
+      }
+      sending += batch.length;
+      while (blocked.length > 0 && queue.length + sending < maxQueue) {
+        queue.push(blocked.shift() as Item);
+      }
+      void deliver(batch).finally(() => {
+        sending -= batch.length;
+        pump();
+      });
+    }
+  }
+
+  async function deliver(batch: Item[]): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const results = await trpc.logMany.mutate(batch.map((i) => i.entry));
+        for (const [i, item] of batch.entries()) item.resolve(results[i] as Delivery);
+        stats.delivered += batch.length;
+        return;
+      } catch (error) {
+        if (isRetryable(error) && !abandon) {
+          stats.retries += 1;
+          await pause(Math.max(backoffMs(attempt, baseMs, maxMs), retryAfterMs(error) ?? 0));
+          if (!abandon) continue;
+        }
+        if (abandon) {
+          stats.abandoned += batch.length;
+          for (const item of batch) {
+            notDelivered(
+              item,
+              new NotDeliveredError('closed', 'not delivered before close() gave up', {
+                cause: error,
+              }),
+            );
+          }
+          return;
+        }
+        // One entry the server refuses must not take the rest of its batch with it.
+        if (batch.length > 1 && statusOf(error) === 400) {
+          await Promise.all(batch.map((item) => deliver([item])));
+          return;
+        }
+        stats.refused += batch.length;
+        for (const item of batch) {
+          notDelivered(
+            item,
+            new NotDeliveredError('refused', `the audit server refused it: ${String(error)}`, {
+              cause: error,
+            }),
+          );
+        }
+        return;
+      }
+    }
+  }
+
+  /** Waits `ms`, or less when close() gives up. */
+  function pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        wake.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      wake.add(done);
+    });
+  }
+
+  /** Sends whatever waits now, and resolves once every event taken so far has settled. */
+  async function flush(): Promise<void> {
+    if (linger) {
+      clearTimeout(linger);
+      linger = undefined;
+    }
+    flushing += 1;
+    try {
+      pump();
+      await Promise.allSettled([...pending]);
+    } finally {
+      flushing -= 1;
+    }
+  }
+
+  return {
+    logAction,
+    flush,
+    /**
+     * Takes no more events and delivers every one already taken, retrying as long as
+     * `timeoutMs` allows (default: for ever); what is still undelivered then is abandoned
+     * (counted, and reported through onNotDelivered). Call it before the process exits.
+     */
+    async close(closeOptions: { timeoutMs?: number } = {}): Promise<AuditClientStats> {
+      closed = true;
+      const timer =
+        closeOptions.timeoutMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              abandon = true;
+              for (const done of wake) done();
+              for (const item of queue.splice(0).concat(blocked.splice(0))) {
+                stats.abandoned += 1;
+                notDelivered(
+                  item,
+                  new NotDeliveredError('closed', 'not delivered before close() gave up'),
+                );
+              }
+            }, closeOptions.timeoutMs);
+      await flush();
+      clearTimeout(timer);
+      return this.stats();
+    },
+    stats(): AuditClientStats {
+      return { queued: queue.length + blocked.length, sending, ...stats };
+    },
+  };
+}

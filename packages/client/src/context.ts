@@ -23,7 +23,17 @@ const storage = new AsyncLocalStorage<AuditContext>();
  * through awaits, timers and callbacks, takes its actor, address and request id from it.
  */
 export function withAuditContext<T>(context: AuditContext, fn: () => T): T {
-  return storage.run({ ...storage.getStore(), ...context }, fn);
+  return auditScope(context).run(fn);
+}
+
+/**
+ * A context to run code in, and the object holding it: what the code sets with
+ * setAuditActor is there to read once it is done (how capture helpers learn an actor that
+ * authentication found halfway through a request).
+ */
+export function auditScope(context: AuditContext) {
+  const store: AuditContext = { ...storage.getStore(), ...context };
+  return { store, run: <T>(fn: () => T): T => storage.run(store, fn) };
 }
 
 /** The context of the code running now, if any. */

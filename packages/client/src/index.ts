@@ -1,4 +1,10 @@
+export * from './action-name';
 export * from './audit-client';
+export * from './auth-events';
+export type { CaptureOptions } from './capture';
 export * from './context';
 export * from './errors';
+export * from './http-capture';
 export * from './redact';
+export * from './request-info';
+export * from './trpc-middleware';

@@ -5,14 +5,20 @@
  * DELETE of the same rows from an unpartitioned copy with the same indexes, and the p99
  * of 64 concurrent logAction callers is measured with and without a run beneath them.
  *
- *   pnpm build && pnpm --filter @auditlog/bench bench:retention [--size large]
+ *   pnpm build && pnpm --filter @auditlog/bench bench:retention [--size large] [--archive]
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { AuditStore, migrate, openDatabase, RetentionStore } from '@auditlog/db';
+import {
+  AuditStore,
+  directoryArchiveStorage,
+  migrate,
+  openDatabase,
+  RetentionStore,
+} from '@auditlog/db';
 import { testSql } from '@auditlog/db/testing';
 import pg from 'pg';
 import { benchEntries } from './entries';
@@ -21,7 +27,11 @@ import { startServer } from './http/server';
 import { logActionLoad } from './http/workloads';
 
 const { values: args } = parseArgs({
-  options: { size: { type: 'string', default: 'default' } },
+  options: {
+    size: { type: 'string', default: 'default' },
+    /** The policy archives what it deletes first (ARCHIVE_DIR in a temporary directory). */
+    archive: { type: 'boolean', default: false },
+  },
 });
 const EVENTS = args.size === 'large' ? 10_000_000 : 1_000_000;
 const SERVER = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432';
@@ -84,13 +94,17 @@ const server = await startServer({
   DATA_DIR: await mkdtemp(join(tmpdir(), 'bench-retention-')),
   RETENTION_INTERVAL_MINUTES: '0',
 });
-const retention = new RetentionStore(db);
+const retention = new RetentionStore(db, {
+  archives: args.archive
+    ? directoryArchiveStorage(await mkdtemp(join(tmpdir(), 'bench-archives-')))
+    : undefined,
+});
 try {
   const entry = (i: number) => benchEntries(1, i)[0] as never;
   // A first load warms the server (connections, JIT) so that the two measured ones compare.
   await logActionLoad(server, entry, 64, 3);
   const quiet = await logActionLoad(server, entry, 64, LOAD_SECONDS);
-  await retention.setPolicy({ defaultDays: days, overrides: [] });
+  await retention.setPolicy({ defaultDays: days, overrides: [], archive: args.archive ?? false });
   let run: Awaited<ReturnType<typeof retention.run>> | undefined;
   let runSeconds = 0;
   const [busy] = await Promise.all([
@@ -104,7 +118,7 @@ try {
   const verified = await new AuditStore(db).verify();
 
   console.log(`
-Policy: keep ${days} days; ${fmt(Number(expiring))} events expire (${fmt(run?.partitionsDropped.length ?? 0)} months whole: ${run?.partitionsDropped.join(', ')})
+Policy: keep ${days} days; ${fmt(Number(expiring))} events expire (${fmt(run?.partitionsDropped.length ?? 0)} months whole: ${run?.partitionsDropped.join(', ')})${run?.archive ? `; archived first, read back and verified: ${fmt(run.archive.events)} events in ${fmt(run.archive.bytes / 2 ** 20, 1)} MiB` : ''}
 
 | workload | ours | baseline, same run | ratio | target |
 |---|---|---|---|---|

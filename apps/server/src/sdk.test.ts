@@ -87,6 +87,27 @@ describe('the SDK against the real server', () => {
     await app.close();
   });
 
+  it('lets events made close together share one request, or sends each at once when told', async () => {
+    const { app, url } = await serve();
+    const lingering = client({ url, lingerMs: 50 });
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        lingering.logAction({ actorId: 'sdk-linger', action: 'doc.viewed', metadata: { i } }),
+      ),
+    );
+    expect(lingering.stats()).toMatchObject({ delivered: 20, requests: 1 });
+    // Without a linger the first event goes alone, the rest in the next batches.
+    const eager = client({ url, lingerMs: 0 });
+    await Promise.all(
+      Array.from({ length: 20 }, () =>
+        eager.logAction({ actorId: 'sdk-linger', action: 'doc.viewed' }),
+      ),
+    );
+    expect(eager.stats().requests).toBeGreaterThan(1);
+    expect(await stored('sdk-linger')).toHaveLength(40);
+    await app.close();
+  });
+
   it('refuses bad input at the call site, and queues nothing', async () => {
     const sdk = client({ url: 'http://127.0.0.1:9' });
     expect(() => sdk.logAction({ actorId: 'x', action: 'Not An Action' })).toThrow(AuditInputError);
@@ -124,6 +145,7 @@ describe('the SDK against the real server', () => {
     const lost: string[] = [];
     const dropping = client({
       url: down,
+      lingerMs: 0,
       maxQueue: 5,
       whenFull: 'drop-oldest',
       onNotDelivered: (entry, error) => lost.push(`${entry.metadata?.i}:${error.reason}`),
@@ -148,7 +170,7 @@ describe('the SDK against the real server', () => {
 
   it('under block, holds callers back and loses nothing once the server is up', async () => {
     const port = await freePort();
-    const sdk = client({ url: `http://127.0.0.1:${port}`, maxQueue: 4, maxBatch: 2 });
+    const sdk = client({ url: `http://127.0.0.1:${port}`, maxQueue: 4, maxBatch: 2, lingerMs: 0 });
     const receipts = Array.from({ length: 10 }, (_, i) =>
       sdk.logAction({ actorId: 'sdk-block', action: 'doc.edited', metadata: { i } }),
     );

@@ -34,9 +34,10 @@ export interface AuditClientOptions {
   /** Requests under way at once. Default 2. */
   maxInFlight?: number;
   /**
-   * How long a free request slot waits for more events before sending. Default 0: send at
-   * once, and let events that arrive meanwhile form the next batch (low latency when
-   * quiet, large batches under load).
+   * How long a free request slot waits for more events before sending a batch smaller than
+   * maxBatch. Default 5 ms: a few requests' events share one call, which costs the host
+   * far less CPU than a call each, and an awaited event waits at most that much longer.
+   * Events that arrive while every slot is busy form the next batch anyway.
    */
   lingerMs?: number;
   /** Events held awaiting delivery (queued and sending). Default 10,000. */
@@ -80,6 +81,8 @@ export interface AuditClientStats {
   abandoned: number;
   /** Requests retried after a network error, 408, 429 or 5xx. */
   retries: number;
+  /** logMany requests made (retries included). */
+  requests: number;
 }
 
 /**
@@ -125,6 +128,7 @@ export type AuditClient = ReturnType<typeof createAuditClient>;
 export function createAuditClient(options: AuditClientOptions) {
   const maxBatch = Math.min(options.maxBatch ?? 500, LIMITS.batch);
   const maxInFlight = options.maxInFlight ?? 2;
+  const lingerMs = options.lingerMs ?? 5;
   const maxQueue = options.maxQueue ?? 10_000;
   const whenFull = options.whenFull ?? 'block';
   const { baseMs = 100, maxMs = 10_000 } = options.retry ?? {};
@@ -141,9 +145,11 @@ export function createAuditClient(options: AuditClientOptions) {
   const queue: Item[] = [];
   const blocked: Item[] = [];
   const pending = new Set<Promise<unknown>>();
-  const stats = { delivered: 0, dropped: 0, refused: 0, abandoned: 0, retries: 0 };
+  const stats = { delivered: 0, dropped: 0, refused: 0, abandoned: 0, retries: 0, requests: 0 };
   let sending = 0;
   let linger: NodeJS.Timeout | undefined;
+  // The linger is over: the next batch goes however small it is.
+  let lingered = false;
   let closed = false;
   // While a flush waits, batches go without lingering.
   let flushing = 0;
@@ -217,13 +223,15 @@ export function createAuditClient(options: AuditClientOptions) {
 
   function pump() {
     while (sending < maxInFlight && queue.length > 0) {
-      if (options.lingerMs && queue.length < maxBatch && !closed && flushing === 0) {
+      if (lingerMs > 0 && queue.length < maxBatch && !closed && flushing === 0 && !lingered) {
         linger ??= setTimeout(() => {
           linger = undefined;
+          lingered = true;
           pump();
-        }, options.lingerMs);
+        }, lingerMs);
         return;
       }
+      lingered = false;
       const batch: Item[] = [];
       let bytes = 0;
       while (batch.length < maxBatch && queue.length > 0) {
@@ -246,6 +254,7 @@ export function createAuditClient(options: AuditClientOptions) {
   async function deliver(batch: Item[]): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
+        stats.requests += 1;
         const results = await trpc.logMany.mutate(batch.map((i) => i.entry));
         for (const [i, item] of batch.entries()) item.resolve(results[i] as Delivery);
         stats.delivered += batch.length;

@@ -1,5 +1,7 @@
 import { auditEntrySchema, newEventId } from '@auditlog/audit';
 import { describe, expect, it } from 'vitest';
+import { openDatabase } from './database';
+import { AuditStore } from './store';
 import { TEST_DRIVERS, testSql } from './test-databases';
 import { useTestStore } from './test-store';
 
@@ -53,6 +55,25 @@ describe.each(TEST_DRIVERS)('AuditStore ordering, idempotency and filters on %s'
     const page = await t.store.query({}, { limit: 100 });
     expect(page.events.filter((e) => e.id === id)).toHaveLength(1);
     expect(page.events.find((e) => e.id === id)?.metadata).toEqual(entry().metadata);
+  });
+
+  it('answers a batch mixing new, stored and repeated client ids in order', async () => {
+    const [stored, fresh] = [newEventId(), newEventId()];
+    const [first] = await t.store.append([entry({ id: stored })]);
+    const results = await t.store.append([
+      entry(),
+      entry({ id: fresh }),
+      entry({ id: stored }),
+      entry({ id: fresh }),
+      entry(),
+    ]);
+    expect(results.map((r) => r.duplicate)).toEqual([false, false, true, true, false]);
+    expect(results[2]?.seq).toBe(first?.seq);
+    expect(results[3]?.seq).toBe(results[1]?.seq);
+    // The new ones are numbered next to each other, in the order given.
+    expect([results[0], results[1], results[4]].map((r) => r?.seq)).toEqual(
+      [0, 1, 2].map((k) => (results[0]?.seq ?? 0) + k),
+    );
   });
 
   it('numbers concurrent appends 0..n-1 with no gap and no repeat', async () => {
@@ -128,5 +149,35 @@ describe.each(TEST_DRIVERS)('AuditStore ordering, idempotency and filters on %s'
     await expect(testSql(t.db, `UPDATE "AuditLog" SET action = 'user.deleted'`)).rejects.toThrow(
       /append-only/,
     );
+  });
+});
+
+describe('the same client ids appended by two processes at once, on PostgreSQL', () => {
+  const t = useTestStore('postgres');
+
+  it('stores each once, and both processes answer it with the same seq', async () => {
+    const other = await openDatabase({ url: t.db.url });
+    const elsewhere = new AuditStore(other);
+    try {
+      for (let round = 0; round < 20; round++) {
+        const ids = Array.from({ length: 50 }, () => newEventId());
+        const [here, there] = await Promise.all([
+          t.store.append(ids.map((id) => entry({ id }))),
+          elsewhere.append(ids.map((id) => entry({ id }))),
+        ]);
+        expect(here.map((r) => r.seq)).toEqual(there.map((r) => r.seq));
+        expect(here.every((r, i) => r.duplicate !== there[i]?.duplicate)).toBe(true);
+      }
+      const repeated = await testSql(
+        t.db,
+        'SELECT id FROM "AuditLog" GROUP BY id HAVING count(*) > 1',
+      );
+      expect(repeated).toEqual([]);
+      await t.store.integrated();
+      expect(await t.store.verify()).toMatchObject({ ok: true });
+    } finally {
+      await elsewhere.close();
+      await other.close();
+    }
   });
 });

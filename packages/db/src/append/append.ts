@@ -95,12 +95,68 @@ export async function appendBatch(
   entries: PreparedEntry[],
   knownPartitions: Set<string>,
 ): Promise<AppendResult[]> {
-  const simple = entries.every(
-    (e) => !e.clientId && knownPartitions.has(partitionName(e.createdAt)),
+  if (!entries.every((e) => knownPartitions.has(partitionName(e.createdAt)))) {
+    return appendChecked(prisma, entries, knownPartitions);
+  }
+  return entries.some((e) => e.clientId)
+    ? appendWithClientIds(prisma, entries, knownPartitions)
+    : appendInOneStatement(prisma, entries);
+}
+
+/**
+ * Events with caller-chosen ids (every SDK event: a retry must be stored once), without
+ * holding the log's lock across round trips: the ids already stored are looked up first,
+ * and the rest appended in one statement. A retry racing its original past that lookup
+ * (from another connection) makes the insert fail on the log's primary key, atomically;
+ * the batch is then written again under the lock, where the lookup cannot be overtaken.
+ */
+async function appendWithClientIds(
+  prisma: PrismaClient,
+  entries: PreparedEntry[],
+  knownPartitions: Set<string>,
+): Promise<AppendResult[]> {
+  const stored = await findStored(
+    prisma,
+    entries.filter((e) => e.clientId),
   );
-  return simple
-    ? appendInOneStatement(prisma, entries)
-    : appendChecked(prisma, entries, knownPartitions);
+  const fresh: PreparedEntry[] = [];
+  // Where each entry's result comes from: stored already, or its place among the fresh.
+  const place = new Map<string, number>();
+  const slots = entries.map((e) => {
+    if (stored.has(e.id)) return -1;
+    const earlier = e.clientId ? place.get(e.id) : undefined;
+    if (earlier !== undefined) return earlier;
+    fresh.push(e);
+    if (e.clientId) place.set(e.id, fresh.length - 1);
+    return fresh.length - 1;
+  });
+  let appended: AppendResult[] = [];
+  try {
+    if (fresh.length > 0) appended = await appendInOneStatement(prisma, fresh);
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    return appendChecked(prisma, entries, knownPartitions);
+  }
+  const answered = new Set<number>();
+  return entries.map((e, i) => {
+    const slot = slots[i] as number;
+    if (slot < 0) return stored.get(e.id) as AppendResult;
+    const result = appended[slot] as AppendResult;
+    // The same id twice in one batch is stored once; the later ones are its duplicates.
+    if (answered.has(slot)) return { ...result, duplicate: true };
+    answered.add(slot);
+    return result;
+  });
+}
+
+/** A PostgreSQL unique_violation (23505), as both driver adapters report it. */
+function isUniqueViolation(error: unknown): boolean {
+  const meta = (error as { meta?: { driverAdapterError?: { cause?: { originalCode?: string } } } })
+    .meta;
+  return (
+    error instanceof Prisma.PrismaClientKnownRequestError &&
+    meta?.driverAdapterError?.cause?.originalCode === '23505'
+  );
 }
 
 /**

@@ -21,6 +21,7 @@ await build({
     cli: 'src/cli.ts',
     'create-admin': 'src/create-admin.ts',
     retention: 'src/retention-cli.ts',
+    import: 'src/import-cli.ts',
     // Started as a worker thread by packages/db (tree/db-worker.ts), beside main.js.
     'db-worker-main': '../../packages/db/src/tree/db-worker-main.ts',
   },

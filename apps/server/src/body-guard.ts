@@ -15,6 +15,9 @@ class Refusal extends Error {
 // escaped at worst 6 bytes a character.
 const ANONYMOUS_BODY_BYTES = 16 * 1024;
 
+// Procedures that take up to LIMITS.batch events in one call.
+const BULK = new Set(['logMany', 'imports.events']);
+
 /**
  * How large this request's body may be, from what it calls: the largest valid request
  * for those procedures, never more than one request's bound. An unauthenticated body
@@ -26,7 +29,7 @@ export function bodyLimitOf(request: FastifyRequest): number {
   if (!path.startsWith('/trpc/')) return LIMITS.eventBytes;
   const calls = path.slice('/trpc/'.length).split(',');
   const bytes = calls.reduce(
-    (sum, name) => sum + (name === 'logMany' ? LIMITS.requestBytes : LIMITS.eventBytes),
+    (sum, name) => sum + (BULK.has(name) ? LIMITS.requestBytes : LIMITS.eventBytes),
     0,
   );
   return Math.min(bytes, LIMITS.requestBytes);

@@ -87,24 +87,25 @@ describe('the SDK against the real server', () => {
     await app.close();
   });
 
-  it('lets events made close together share one request, or sends each at once when told', async () => {
+  it('lets events nobody awaits wait to share a request; an awaited one goes at once', async () => {
     const { app, url } = await serve();
-    const lingering = client({ url, lingerMs: 50 });
-    await Promise.all(
-      Array.from({ length: 20 }, (_, i) =>
-        lingering.logAction({ actorId: 'sdk-linger', action: 'doc.viewed', metadata: { i } }),
-      ),
-    );
-    expect(lingering.stats()).toMatchObject({ delivered: 20, requests: 1 });
-    // Without a linger the first event goes alone, the rest in the next batches.
+    const sdk = client({ url, lingerMs: 200 });
+    for (let i = 0; i < 20; i++) {
+      sdk.logAction({ actorId: 'sdk-linger', action: 'doc.viewed', metadata: { i } });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(sdk.stats()).toMatchObject({ queued: 20, requests: 0 });
+    // Someone awaits the next one: it goes now, with the twenty before it, in one request.
+    const started = performance.now();
+    await sdk.logAction({ actorId: 'sdk-linger', action: 'doc.viewed' });
+    expect(performance.now() - started).toBeLessThan(150);
+    expect(sdk.stats()).toMatchObject({ delivered: 21, requests: 1 });
+    // Without a linger each event goes as soon as a request slot is free.
     const eager = client({ url, lingerMs: 0 });
-    await Promise.all(
-      Array.from({ length: 20 }, () =>
-        eager.logAction({ actorId: 'sdk-linger', action: 'doc.viewed' }),
-      ),
-    );
+    for (let i = 0; i < 20; i++) eager.logAction({ actorId: 'sdk-linger', action: 'doc.viewed' });
+    await eager.flush();
     expect(eager.stats().requests).toBeGreaterThan(1);
-    expect(await stored('sdk-linger')).toHaveLength(40);
+    expect(await stored('sdk-linger')).toHaveLength(41);
     await app.close();
   });
 

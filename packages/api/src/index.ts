@@ -12,6 +12,13 @@ export {
 } from './context';
 export { errorIdOf, internalErrorMessage } from './errors';
 export { EXPORT_CONTENT_TYPES, exportFilename } from './export';
+export {
+  ImportBatch,
+  type ImportSummary,
+  problemsMessage,
+  recordImport,
+  storeImported,
+} from './import-events';
 export { runRetention } from './retention-runs';
 export { type AppRouter, appRouter, createCaller } from './root';
 export type { RouterInputs, RouterOutputs } from './types';

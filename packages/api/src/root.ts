@@ -1,5 +1,6 @@
 import { apiKeysRouter } from './routers/api-keys';
 import { authRouter } from './routers/auth';
+import { importsRouter } from './routers/imports';
 import { integrityRouter } from './routers/integrity';
 import { logRouter } from './routers/log';
 import { privacyRouter } from './routers/privacy';
@@ -25,6 +26,7 @@ export const appRouter = mergeRouters(
     apiKeys: apiKeysRouter,
     views: viewsRouter,
     retention: retentionRouter,
+    imports: importsRouter,
   }),
 );
 

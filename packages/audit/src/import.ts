@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { canonicalJson } from './canonical-json';
 import { type AuditEntry, auditEntrySchema } from './event';
 
 /**
@@ -74,7 +75,7 @@ export function importDigest() {
   const hash = createHash('sha256');
   return {
     add(entry: AuditEntry) {
-      hash.update(`${JSON.stringify(entry)}\n`);
+      hash.update(`${canonicalJson(entry)}\n`);
     },
     hex: () => hash.digest('hex'),
   };

@@ -2,6 +2,7 @@ export * from './action';
 export * from './canonical-json';
 export * from './cursor';
 export * from './event';
+export * from './import';
 export * from './integrity';
 export * from './json-value';
 export * from './limits';

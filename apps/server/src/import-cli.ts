@@ -7,7 +7,7 @@ import {
   storeImported,
 } from '@auditlog/api';
 import type { AuditEntry } from '@auditlog/audit';
-import { AccountStore, AuditStore, openDatabase } from '@auditlog/db';
+import { AccountStore, AuditStore, migrate, openDatabase } from '@auditlog/db';
 import { loadConfig } from './config';
 import { fileRows, type SourceRow, tableRows } from './import-sources';
 import { loadSigningKey } from './signing-key';
@@ -60,6 +60,8 @@ async function main(): Promise<number> {
 
   const config = loadConfig();
   const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  // An import may come first, into a log no server has opened yet.
+  await migrate(db);
   const store = new AuditStore(db);
   try {
     const services = createServices({

@@ -62,12 +62,21 @@ export async function* fileRows(path: string): AsyncGenerator<SourceRow> {
   throw new Error(`cannot tell the format of ${path}: name it .csv, .ndjson, .jsonl or .json`);
 }
 
+const TIMESTAMP_WITHOUT_TIME_ZONE = 1114;
+
+// Prisma keeps DateTime as `timestamp(3)` without a time zone, in UTC: read it as UTC,
+// whatever this process's time zone.
+const getTypeParser = ((oid: number, format?: 'text' | 'binary') =>
+  oid === TIMESTAMP_WITHOUT_TIME_ZONE && format !== 'binary'
+    ? (text: string) => new Date(`${text.replace(' ', 'T')}Z`)
+    : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser;
+
 /**
  * The rows of a PostgreSQL table (or `schema.table`), oldest first, through a cursor so a
- * table of any size is read a page at a time.
+ * table of any size is read a page at a time. Times without a zone are taken as UTC.
  */
 export async function* tableRows(url: string, table: string): AsyncGenerator<SourceRow> {
-  const client = new pg.Client({ connectionString: url });
+  const client = new pg.Client({ connectionString: url, types: { getTypeParser } });
   await client.connect();
   try {
     const name = table

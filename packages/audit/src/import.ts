@@ -51,7 +51,7 @@ export function importedEntry(
   raw: Record<string, unknown>,
 ): { ok: true; entry: AuditEntry } | { ok: false; problem: string } {
   const row = importRowSchema.safeParse(raw);
-  if (!row.success) return { ok: false, problem: z.prettifyError(row.error) };
+  if (!row.success) return { ok: false, problem: oneLine(row.error) };
   const fields = Object.fromEntries(
     ['actorId', 'actorEmail', 'actorType', 'action', 'outcome', 'resourceType', 'resourceId']
       .concat(['metadata', 'changes', 'ip', 'userAgent', 'requestId'])
@@ -63,8 +63,13 @@ export function importedEntry(
     ...fields,
     id: importedEventId(source, row.data.id, row.data.createdAt),
   });
-  if (!parsed.success) return { ok: false, problem: z.prettifyError(parsed.error) };
+  if (!parsed.success) return { ok: false, problem: oneLine(parsed.error) };
   return { ok: true, entry: parsed.data };
+}
+
+/** Every issue on one line: `action: must look like …; createdAt: is not a time`. */
+function oneLine(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join('.') || 'row'}: ${i.message}`).join('; ');
 }
 
 /**

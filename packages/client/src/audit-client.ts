@@ -10,7 +10,7 @@ import {
 import { createTRPCClient, httpLink } from '@trpc/client';
 import { currentAuditContext } from './context';
 import { AuditInputError, NotDeliveredError, QueueFullError } from './errors';
-import { type RedactOptions, redact, redactChanges, toJson } from './redact';
+import { type RedactOptions, redact, redactChanges } from './redact';
 import { backoffMs, isRetryable, retryAfterMs, statusOf } from './retry';
 
 /**
@@ -85,32 +85,9 @@ export interface AuditClientStats {
   requests: number;
 }
 
-/**
- * The outcome of one logAction: awaiting it waits until the server has stored the event
- * durably. Not awaiting it is fine too (fire and forget): a failure then reaches
- * onNotDelivered and the stats, never an unhandled rejection.
- */
-export class Receipt implements PromiseLike<Delivery> {
-  constructor(
-    /** The event's id (UUIDv7), made here so a retry is stored once. */
-    readonly id: string,
-    private readonly settled: Promise<Delivery>,
-    /** Tells the client someone waits for this event: it is sent without lingering. */
-    private readonly awaited: () => void,
-  ) {
-    settled.catch(() => {});
-  }
+type Outcome = { ok: true; delivery: Delivery } | { ok: false; error: NotDeliveredError };
 
-  // biome-ignore lint/suspicious/noThenProperty: a receipt is awaitable by design.
-  then<A = Delivery, B = never>(
-    onFulfilled?: ((value: Delivery) => A | PromiseLike<A>) | null,
-    onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
-  ): Promise<A | B> {
-    this.awaited();
-    return this.settled.then(onFulfilled, onRejected);
-  }
-}
-
+/** One event on its way: queued, sending, or settled. */
 interface Item {
   entry: AuditEntry;
   bytes: number;
@@ -118,8 +95,46 @@ interface Item {
   awaited: boolean;
   /** Waiting in the queue (not yet sent, dropped or abandoned). */
   queued: boolean;
-  resolve(delivery: Delivery): void;
-  reject(error: NotDeliveredError): void;
+  outcome?: Outcome;
+  /** Who waits for the outcome (made only when someone does). */
+  listeners?: ((outcome: Outcome) => void)[];
+}
+
+/** Calls `listener` with the item's outcome, now or once it is known. */
+function whenSettled(item: Item, listener: (outcome: Outcome) => void): void {
+  if (item.outcome) {
+    listener(item.outcome);
+    return;
+  }
+  item.listeners ??= [];
+  item.listeners.push(listener);
+}
+
+/**
+ * The outcome of one logAction: awaiting it waits until the server has stored the event
+ * durably. Not awaiting it is fine too (fire and forget): a failure then reaches
+ * onNotDelivered and the stats, never an unhandled rejection. No promise is made for an
+ * event nobody awaits.
+ */
+export class Receipt implements PromiseLike<Delivery> {
+  constructor(
+    /** The event's id (UUIDv7), made here so a retry is stored once. */
+    readonly id: string,
+    private readonly item: Item,
+    /** Tells the client someone waits for this event: it is sent without lingering. */
+    private readonly awaited: () => void,
+  ) {}
+
+  // biome-ignore lint/suspicious/noThenProperty: a receipt is awaitable by design.
+  then<A = Delivery, B = never>(
+    onFulfilled?: ((value: Delivery) => A | PromiseLike<A>) | null,
+    onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    this.awaited();
+    return new Promise<Delivery>((resolve, reject) =>
+      whenSettled(this.item, (o) => (o.ok ? resolve(o.delivery) : reject(o.error))),
+    ).then(onFulfilled, onRejected);
+  }
 }
 
 // Room in a request for tRPC's framing around the events.
@@ -151,7 +166,8 @@ export function createAuditClient(options: AuditClientOptions) {
 
   const queue: Item[] = [];
   const blocked: Item[] = [];
-  const pending = new Set<Promise<unknown>>();
+  // Taken and not yet settled: what flush() waits for.
+  const pending = new Set<Item>();
   const stats = { delivered: 0, dropped: 0, refused: 0, abandoned: 0, retries: 0, requests: 0 };
   let sending = 0;
   let linger: NodeJS.Timeout | undefined;
@@ -180,9 +196,16 @@ export function createAuditClient(options: AuditClientOptions) {
     return item;
   }
 
+  function settle(item: Item, outcome: Outcome) {
+    item.outcome = outcome;
+    pending.delete(item);
+    for (const listener of item.listeners ?? []) listener(outcome);
+    item.listeners = undefined;
+  }
+
   function notDelivered(item: Item, error: NotDeliveredError) {
     options.onNotDelivered?.(item.entry, error);
-    item.reject(error);
+    settle(item, { ok: false, error });
   }
 
   /** The entry as it will be sent: context filled in, secrets masked, checked. */
@@ -198,10 +221,8 @@ export function createAuditClient(options: AuditClientOptions) {
       ip: input.ip ?? context?.ip,
       userAgent: input.userAgent ?? context?.userAgent,
       requestId: input.requestId ?? context?.requestId,
-      metadata: input.metadata && (redact(toJson(input.metadata), options.redact) as JsonObject),
-      changes:
-        input.changes &&
-        redactChanges(toJson(input.changes) as AuditEntry['changes'] & object, options.redact),
+      metadata: input.metadata && (redact(input.metadata, options.redact) as JsonObject),
+      changes: input.changes && redactChanges(input.changes, options.redact),
     };
     const parsed = auditEntrySchema.safeParse(merged);
     if (!parsed.success) throw new AuditInputError(parsed.error.issues);
@@ -214,26 +235,18 @@ export function createAuditClient(options: AuditClientOptions) {
     if (whenFull === 'throw' && queue.length + sending >= maxQueue) {
       throw new QueueFullError(maxQueue);
     }
-    let item: Item | undefined;
-    const settled = new Promise<Delivery>((resolve, reject) => {
-      item = {
-        entry,
-        bytes: JSON.stringify(entry).length,
-        awaited: false,
-        queued: false,
-        resolve,
-        reject,
-      };
-    });
-    const tracked = settled.finally(() => pending.delete(tracked));
-    tracked.catch(() => {});
-    pending.add(tracked);
-    const taken = item as Item;
-    admit(taken);
-    return new Receipt(entry.id as string, settled, () => {
-      if (taken.awaited) return;
-      taken.awaited = true;
-      if (taken.queued) {
+    const item: Item = {
+      entry,
+      bytes: JSON.stringify(entry).length,
+      awaited: false,
+      queued: false,
+    };
+    pending.add(item);
+    admit(item);
+    return new Receipt(entry.id as string, item, () => {
+      if (item.awaited) return;
+      item.awaited = true;
+      if (item.queued) {
         awaitedQueued += 1;
         pump();
       }
@@ -295,7 +308,9 @@ export function createAuditClient(options: AuditClientOptions) {
       try {
         stats.requests += 1;
         const results = await trpc.logMany.mutate(batch.map((i) => i.entry));
-        for (const [i, item] of batch.entries()) item.resolve(results[i] as Delivery);
+        for (const [i, item] of batch.entries()) {
+          settle(item, { ok: true, delivery: results[i] as Delivery });
+        }
         stats.delivered += batch.length;
         return;
       } catch (error) {
@@ -357,7 +372,9 @@ export function createAuditClient(options: AuditClientOptions) {
     flushing += 1;
     try {
       pump();
-      await Promise.allSettled([...pending]);
+      await Promise.all(
+        [...pending].map((item) => new Promise((resolve) => whenSettled(item, resolve))),
+      );
     } finally {
       flushing -= 1;
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isDeniedKey, redact, redactChanges, toJson } from './redact';
+import { isDeniedKey, redact, redactChanges } from './redact';
 
 describe('redaction', () => {
   it('masks secrets by key, however they are spelled, at any depth', () => {
@@ -46,9 +46,21 @@ describe('redaction', () => {
   });
 
   it('turns any value into JSON the log accepts', () => {
-    const cyclic: Record<string, unknown> = { n: 1n, at: new Date('2026-01-02T03:04:05Z') };
+    const shared = { x: 1 };
+    const cyclic: Record<string, unknown> = {
+      n: 1n,
+      at: new Date('2026-01-02T03:04:05Z'),
+      gone: undefined,
+      fn: () => 1,
+      list: [undefined, Number.NaN, shared, shared],
+    };
     cyclic.self = cyclic;
-    expect(toJson(cyclic)).toEqual({ n: '1', at: '2026-01-02T03:04:05.000Z', self: '[circular]' });
-    expect(toJson(undefined)).toBeNull();
+    expect(redact(cyclic)).toEqual({
+      n: '1',
+      at: '2026-01-02T03:04:05.000Z',
+      list: [null, null, { x: 1 }, { x: 1 }],
+      self: '[circular]',
+    });
+    expect(redact(undefined)).toBeNull();
   });
 });

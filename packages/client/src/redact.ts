@@ -64,33 +64,48 @@ function maskCards(text: string): string {
 }
 
 /**
- * Any value as JSON the log accepts: dates as ISO text, big integers as text, undefined
- * and functions left out, as JSON.stringify would; a cycle becomes "[circular]".
+ * A copy as JSON the log accepts, with every denied key's value replaced and card numbers
+ * in text masked, in one walk: dates (anything with toJSON) as JSON.stringify writes them,
+ * big integers as text, undefined and functions left out (null in arrays), numbers that
+ * are not finite as null, and a cycle as "[circular]".
  */
-export function toJson(value: unknown): JsonValue {
-  const seen = new WeakSet<object>();
-  const text = JSON.stringify(value, (_key, v: unknown) => {
-    if (typeof v === 'bigint') return v.toString();
-    if (typeof v === 'object' && v !== null) {
-      if (seen.has(v)) return '[circular]';
-      seen.add(v);
-    }
-    return v;
-  });
-  return text === undefined ? null : (JSON.parse(text) as JsonValue);
+export function redact(value: unknown, options: RedactOptions = {}): JsonValue {
+  return walk(value, options, new Set()) ?? null;
 }
 
-/** A copy with every denied key's value replaced and card numbers in text masked. */
-export function redact(value: JsonValue, options: RedactOptions = {}): JsonValue {
-  if (typeof value === 'string') return maskCards(value);
-  if (Array.isArray(value)) return value.map((v) => redact(v, options));
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.entries(value).map(([k, v]) => [
-      k,
-      isDeniedKey(k, options) ? REDACTED : redact(v, options),
-    ]),
-  );
+function walk(value: unknown, options: RedactOptions, path: Set<object>): JsonValue | undefined {
+  switch (typeof value) {
+    case 'string':
+      return maskCards(value);
+    case 'number':
+      return Number.isFinite(value) ? value : null;
+    case 'boolean':
+      return value;
+    case 'bigint':
+      return value.toString();
+    case 'object':
+      break;
+    default:
+      return undefined;
+  }
+  if (value === null) return null;
+  const json = (value as { toJSON?: () => unknown }).toJSON;
+  if (typeof json === 'function') return walk(json.call(value), options, path);
+  if (path.has(value)) return '[circular]';
+  path.add(value);
+  let out: JsonValue;
+  if (Array.isArray(value)) {
+    out = value.map((v) => walk(v, options, path) ?? null);
+  } else {
+    const copy: JsonObject = {};
+    for (const [k, v] of Object.entries(value)) {
+      const redacted = isDeniedKey(k, options) ? REDACTED : walk(v, options, path);
+      if (redacted !== undefined) copy[k] = redacted;
+    }
+    out = copy;
+  }
+  path.delete(value);
+  return out;
 }
 
 /**
@@ -99,22 +114,23 @@ export function redact(value: JsonValue, options: RedactOptions = {}): JsonValue
  * left out. Card numbers are masked as everywhere.
  */
 export function redactChanges(
-  changes: { before?: JsonObject; after?: JsonObject },
+  changes: { before?: unknown; after?: unknown },
   options: RedactOptions = {},
 ): { before?: JsonObject; after?: JsonObject } {
-  const { before, after } = changes;
+  const before = changes.before as Record<string, unknown> | undefined;
+  const after = changes.after as Record<string, unknown> | undefined;
   const keys = new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})]);
   const out = { before: {} as JsonObject, after: {} as JsonObject };
   for (const key of keys) {
     const [b, a] = [before?.[key], after?.[key]];
     if (isDeniedKey(key, options)) {
-      if (JSON.stringify(b) === JSON.stringify(a)) continue;
+      if (JSON.stringify(redact(b)) === JSON.stringify(redact(a))) continue;
       if (before && key in before) out.before[key] = CHANGED;
       if (after && key in after) out.after[key] = CHANGED;
       continue;
     }
-    if (before && key in before) out.before[key] = redact(b as JsonValue, options);
-    if (after && key in after) out.after[key] = redact(a as JsonValue, options);
+    if (before && key in before) out.before[key] = redact(b, options);
+    if (after && key in after) out.after[key] = redact(a, options);
   }
   return {
     ...(before && { before: out.before }),

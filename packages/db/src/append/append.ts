@@ -274,11 +274,17 @@ async function findStored(
 ): Promise<Map<string, AppendResult>> {
   const found = new Map<string, AppendResult>();
   if (entries.length === 0) return found;
+  // One primary-key probe per id (LATERAL), in its own month's partition. A plain join
+  // let the planner sort and merge the whole month instead: 92 ms per 1,000 ids at 200k
+  // rows and growing with the month, against 2 ms for the probes.
   const rows = await tx.$queryRaw<{ id: string; seq: bigint; createdAt: Date }[]>`
     SELECT a.id::text AS id, a.seq, a."createdAt"
-    FROM "AuditLog" a
-    JOIN unnest(${entries.map((e) => e.id)}::uuid[], ${entries.map((e) => e.createdAt)}::timestamptz[])
-      AS k(id, "createdAt") ON a.id = k.id AND a."createdAt" = k."createdAt"`;
+    FROM unnest(${entries.map((e) => e.id)}::uuid[], ${entries.map((e) => e.createdAt)}::timestamptz[])
+      AS k(id, "createdAt")
+    CROSS JOIN LATERAL (
+      SELECT id, seq, "createdAt" FROM "AuditLog" a
+      WHERE a.id = k.id AND a."createdAt" = k."createdAt"
+    ) a`;
   for (const row of rows) {
     found.set(row.id, {
       id: row.id,

@@ -13,11 +13,14 @@ import {
 export interface HttpCaptureOptions<Req> extends CaptureOptions<Req>, RequestInfoOptions {
   /** The action for a request (default routeAction: `POST /invoices` → `invoice.created`). */
   action?: (method: string, route: string) => string;
+  /** Requests not to record (health checks; routes another helper records, such as /trpc). */
+  skip?: (method: string, route: string) => boolean;
 }
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-function captured(method: string, options: { reads?: boolean }): boolean {
+function captured(method: string, route: string, options: HttpCaptureOptions<never>): boolean {
+  if (options.skip?.(method, route)) return false;
   return options.reads === true || !READS.has(method.toUpperCase());
 }
 
@@ -61,20 +64,20 @@ export function auditExpress<Req extends ExpressRequest>(
   return (req: Req, res: ServerResponse, next: () => void) => {
     const info = nodeRequestInfo(req, options);
     const scope = auditScope({ ...info, actor: options.actor?.(req) });
-    if (captured(req.method, options)) {
-      res.once('finish', () => {
-        const route = req.route?.path
-          ? `${req.baseUrl ?? ''}${req.route.path}`
-          : (req.originalUrl ?? req.url ?? '/');
-        void recordRequest(client, options, req, {
-          method: req.method,
-          route,
-          status: res.statusCode,
-          info,
-          context: scope.store,
-        });
+    // The route pattern is known once the router has matched it.
+    res.once('finish', () => {
+      const route = req.route?.path
+        ? `${req.baseUrl ?? ''}${req.route.path}`
+        : (req.originalUrl ?? req.url ?? '/');
+      if (!captured(req.method, route, options)) return;
+      void recordRequest(client, options, req, {
+        method: req.method,
+        route,
+        status: res.statusCode,
+        info,
+        context: scope.store,
       });
-    }
+    });
     scope.run(next);
   };
 }
@@ -111,10 +114,11 @@ export function auditFastify<Req extends FastifyRequestLike>(
     scope.run(done);
   });
   app.addHook('onResponse', async (req, reply) => {
-    if (!captured(req.method, options)) return;
+    const route = req.routeOptions?.url ?? req.url;
+    if (!captured(req.method, route, options)) return;
     await recordRequest(client, options, req, {
       method: req.method,
-      route: req.routeOptions?.url ?? req.url,
+      route,
       status: reply.statusCode,
       ...(scopes.get(req) ?? { info: {}, context: {} }),
     });
@@ -140,7 +144,7 @@ export function withAudit<Rest extends unknown[]>(
     const route = options.route ?? new URL(request.url).pathname;
     const scope = auditScope({ ...info, actor: options.actor?.(request) });
     const finish = (status: number) =>
-      captured(request.method, options)
+      captured(request.method, route, options)
         ? recordRequest(client, options, request, {
             method: request.method,
             route,

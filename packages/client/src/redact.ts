@@ -124,7 +124,9 @@ export function redactChanges(
   for (const key of keys) {
     const [b, a] = [before?.[key], after?.[key]];
     if (isDeniedKey(key, options)) {
-      if (JSON.stringify(redact(b)) === JSON.stringify(redact(a))) continue;
+      // Already masked at the source (the outbox trigger's masked columns) means changed.
+      const masked = b === CHANGED || a === CHANGED;
+      if (!masked && JSON.stringify(redact(b)) === JSON.stringify(redact(a))) continue;
       if (before && key in before) out.before[key] = CHANGED;
       if (after && key in after) out.after[key] = CHANGED;
       continue;

@@ -23,9 +23,11 @@ describe('retention policy', () => {
   it('refuses a period of no days, an override that matches nothing named, and a hold of nothing', () => {
     expect(retentionPolicySchema.safeParse({ defaultDays: -1 }).success).toBe(false);
     expect(retentionPolicySchema.safeParse({ defaultDays: 'never' }).success).toBe(false);
+    // Archiving is asked for, never assumed.
     expect(retentionPolicySchema.safeParse({ defaultDays: 'forever' }).data).toEqual({
       defaultDays: 'forever',
       overrides: [],
+      archive: false,
     });
     expect(
       retentionPolicySchema.safeParse({ defaultDays: 30, overrides: [{ days: 5 }] }).success,

@@ -87,6 +87,15 @@ const PROCEDURES: [
   ['retention.releaseHold', 'admin', (api) => api.retention.releaseHold(anyId)],
   ['retention.runs', 'log:read', (api) => api.retention.runs()],
   ['retention.run', 'admin', (api) => api.retention.run({ dryRun: true })],
+  [
+    'imports.events',
+    'admin',
+    (api) =>
+      api.imports.events({
+        source: 'access-test',
+        rows: [{ id: 'r1', actorId: 'u', action: 'doc.viewed', createdAt: '2024-01-01T00:00:00Z' }],
+      }),
+  ],
   ['views.list', 'a person', (api) => api.views.list()],
   ['views.create', 'a person', (api) => api.views.create({ name: 'v', query: {} })],
   ['views.update', 'a person', (api) => api.views.update({ ...anyId, pinned: true })],

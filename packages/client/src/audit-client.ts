@@ -1,141 +1,18 @@
 import type { AppRouter } from '@auditlog/api';
 import {
   type AuditEntry,
-  type AuditEntryInput,
   auditEntrySchema,
   type JsonObject,
   LIMITS,
   newEventId,
 } from '@auditlog/audit';
 import { createTRPCClient, httpLink } from '@trpc/client';
+import type { AuditClientOptions, AuditClientStats, Delivery, LogInput } from './client-options';
 import { currentAuditContext } from './context';
 import { AuditInputError, NotDeliveredError, QueueFullError } from './errors';
-import { type RedactOptions, redact, redactChanges } from './redact';
+import { type Item, type Outcome, Receipt, whenSettled } from './receipt';
+import { redact, redactChanges } from './redact';
 import { backoffMs, isRetryable, retryAfterMs, statusOf } from './retry';
-
-/**
- * What happens to a new event when `maxQueue` events already wait for the server:
- * - `block`: it waits for room, and logAction's promise settles only once it is
- *   delivered. A caller that awaits each call is held back (a request handler slows down
- *   rather than losing its event); a caller that does not await is not, so bound those.
- * - `drop-oldest`: the oldest waiting event is dropped (its promise rejects, onDrop hears
- *   of it, stats.dropped counts it) to make room.
- * - `throw`: logAction throws QueueFullError and the new event is not taken.
- */
-export type WhenFull = 'block' | 'drop-oldest' | 'throw';
-
-export interface AuditClientOptions {
-  /** The audit server, e.g. `https://audit.internal:3000`. */
-  url: string;
-  /** An API key holding log:write. */
-  apiKey: string;
-  /** Events per request (logMany), at most 1,000. Default 500. */
-  maxBatch?: number;
-  /** Requests under way at once. Default 2. */
-  maxInFlight?: number;
-  /**
-   * How long events nobody awaits wait for more before a batch smaller than maxBatch is
-   * sent. Default 50 ms: a busy app's fire-and-forget events share a request, which costs
-   * it far less CPU than a request each. An event someone awaits goes at once, with
-   * whatever is queued; events arriving while every slot is busy form the next batch.
-   */
-  lingerMs?: number;
-  /** Events held awaiting delivery (queued and sending). Default 10,000. */
-  maxQueue?: number;
-  whenFull?: WhenFull;
-  /** Backoff between retries: full jitter over base·2^attempt, capped. Defaults 100 ms, 10 s. */
-  retry?: { baseMs?: number; maxMs?: number };
-  /** Keys to mask in metadata and changes, beside the defaults (see redact). */
-  redact?: RedactOptions;
-  /** Hears of every event that will not be delivered, and why. */
-  onNotDelivered?: (entry: AuditEntry, error: NotDeliveredError) => void;
-  fetch?: typeof fetch;
-}
-
-/** An event as the caller gives it: the actor and request fields may come from the context. */
-export type LogInput = Omit<AuditEntryInput, 'actorId' | 'actorEmail'> & {
-  actorId?: string;
-  actorEmail?: string;
-};
-
-/** What the server answered for a delivered event. */
-export interface Delivery {
-  id: string;
-  seq: number;
-  createdAt: string;
-  /** The server had it already (a retry of a delivered event). */
-  duplicate: boolean;
-}
-
-export interface AuditClientStats {
-  /** Waiting to be sent (including those waiting for room, under `block`). */
-  queued: number;
-  /** In requests under way. */
-  sending: number;
-  delivered: number;
-  /** Dropped to make room (`drop-oldest`). */
-  dropped: number;
-  /** Refused by the server (a 4xx: a bad key, or an entry it would not take). */
-  refused: number;
-  /** Still undelivered when close() gave up. */
-  abandoned: number;
-  /** Requests retried after a network error, 408, 429 or 5xx. */
-  retries: number;
-  /** logMany requests made (retries included). */
-  requests: number;
-}
-
-type Outcome = { ok: true; delivery: Delivery } | { ok: false; error: NotDeliveredError };
-
-/** One event on its way: queued, sending, or settled. */
-interface Item {
-  entry: AuditEntry;
-  bytes: number;
-  /** Someone awaits its receipt. */
-  awaited: boolean;
-  /** Waiting in the queue (not yet sent, dropped or abandoned). */
-  queued: boolean;
-  outcome?: Outcome;
-  /** Who waits for the outcome (made only when someone does). */
-  listeners?: ((outcome: Outcome) => void)[];
-}
-
-/** Calls `listener` with the item's outcome, now or once it is known. */
-function whenSettled(item: Item, listener: (outcome: Outcome) => void): void {
-  if (item.outcome) {
-    listener(item.outcome);
-    return;
-  }
-  item.listeners ??= [];
-  item.listeners.push(listener);
-}
-
-/**
- * The outcome of one logAction: awaiting it waits until the server has stored the event
- * durably. Not awaiting it is fine too (fire and forget): a failure then reaches
- * onNotDelivered and the stats, never an unhandled rejection. No promise is made for an
- * event nobody awaits.
- */
-export class Receipt implements PromiseLike<Delivery> {
-  constructor(
-    /** The event's id (UUIDv7), made here so a retry is stored once. */
-    readonly id: string,
-    private readonly item: Item,
-    /** Tells the client someone waits for this event: it is sent without lingering. */
-    private readonly awaited: () => void,
-  ) {}
-
-  // biome-ignore lint/suspicious/noThenProperty: a receipt is awaitable by design.
-  then<A = Delivery, B = never>(
-    onFulfilled?: ((value: Delivery) => A | PromiseLike<A>) | null,
-    onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
-  ): Promise<A | B> {
-    this.awaited();
-    return new Promise<Delivery>((resolve, reject) =>
-      whenSettled(this.item, (o) => (o.ok ? resolve(o.delivery) : reject(o.error))),
-    ).then(onFulfilled, onRejected);
-  }
-}
 
 // Room in a request for tRPC's framing around the events.
 const REQUEST_BYTES = LIMITS.requestBytes - 64 * 1024;

@@ -1,6 +1,7 @@
 import type { JsonObject } from '@auditlog/audit';
-import type { AuditClient, Receipt } from './audit-client';
+import type { AuditClient } from './audit-client';
 import type { AuditActor } from './context';
+import type { Receipt } from './receipt';
 import {
   fetchRequestInfo,
   type NodeRequest,

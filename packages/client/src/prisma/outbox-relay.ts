@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { AuditClient, LogInput } from '../audit-client';
+import type { AuditClient } from '../audit-client';
+import type { LogInput } from '../client-options';
 import { AuditInputError, NotDeliveredError } from '../errors';
 
 /** The outbox migration (table, trigger, audit_enable), to apply in the host's database. */

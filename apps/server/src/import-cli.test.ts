@@ -56,8 +56,8 @@ describe('the import command', () => {
       (error: { code: number; stdout: string; stderr: string }) => error,
     );
 
-  it('imports a PostgreSQL table with its times, once however often it runs, and records it', async () => {
-    const first = await cli(
+  const importTable = () =>
+    cli(
       '--postgres',
       source.url as string,
       '--table',
@@ -65,6 +65,9 @@ describe('the import command', () => {
       '--source',
       'crm.AuditLog',
     );
+
+  it('imports a PostgreSQL table with its times, once however often it runs, and records it', async () => {
+    const first = await importTable();
     expect(first.stdout).toMatch(
       /^Imported 2500 event\(s\) from crm\.AuditLog, 2022-01-01T01:00:00\.000Z to 2022-04-15T04:00:00\.000Z; source digest sha256:[0-9a-f]{64}\.$/m,
     );
@@ -75,14 +78,7 @@ describe('the import command', () => {
     );
     expect(row).toEqual({ n: ROWS, oldest: new Date('2022-01-01T01:00:00Z') });
 
-    const again = await cli(
-      '--postgres',
-      source.url as string,
-      '--table',
-      'legacy.AuditLog',
-      '--source',
-      'crm.AuditLog',
-    );
+    const again = await importTable();
     expect(again.stdout).toContain('Imported 0 event(s) from crm.AuditLog (2500 already there)');
     const imports = (await services.store.query({ action: 'log.imported' }, { limit: 5 })).events;
     expect(imports.map((e) => [e.actorId, e.actorType, e.metadata?.imported])).toEqual([

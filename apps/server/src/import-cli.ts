@@ -1,16 +1,10 @@
 import { parseArgs } from 'node:util';
-import {
-  createServices,
-  ImportBatch,
-  problemsMessage,
-  recordImport,
-  storeImported,
-} from '@auditlog/api';
+import { ImportBatch, problemsMessage, recordImport, storeImported } from '@auditlog/api';
 import type { AuditEntry } from '@auditlog/audit';
-import { AccountStore, AuditStore, migrate, openDatabase } from '@auditlog/db';
 import { loadConfig } from './config';
 import { fileRows, type SourceRow, tableRows } from './import-sources';
 import { loadSigningKey } from './signing-key';
+import { openServices } from './start-up';
 
 const USAGE = `Imports an existing audit table into the log, keeping its times.
 
@@ -59,16 +53,11 @@ async function main(): Promise<number> {
   progress(`checked ${total} rows: all can be imported`);
 
   const config = loadConfig();
-  const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
-  // An import may come first, into a log no server has opened yet.
-  await migrate(db);
-  const store = new AuditStore(db);
+  // An import may come first, into a log no server has opened yet: it migrates.
+  const { db, store, services } = await openServices(config, (await loadSigningKey(config)).key, {
+    migrate: true,
+  });
   try {
-    const services = createServices({
-      store,
-      accounts: new AccountStore(db),
-      signingKey: (await loadSigningKey(config)).key,
-    });
     // Second pass: the same rows, stored a thousand at a time.
     const batch = new ImportBatch(source);
     let pending: AuditEntry[] = [];

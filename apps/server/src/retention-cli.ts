@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
-import { createServices, runRetention } from '@auditlog/api';
-import { AccountStore, AuditStore, openDatabase } from '@auditlog/db';
+import { runRetention } from '@auditlog/api';
 import { loadConfig } from './config';
 import { loadSigningKey } from './signing-key';
+import { openServices } from './start-up';
 
 /**
  * `retention [--dry-run]`: runs the retention policy once against the database the
@@ -13,16 +13,10 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { 'dry-run': { type: 'boolean', default: false } } });
   const dryRun = values['dry-run'] ?? false;
   const config = loadConfig();
-  const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
-  const store = new AuditStore(db);
+  const { db, store, services } = await openServices(config, (await loadSigningKey(config)).key, {
+    migrate: false,
+  });
   try {
-    const services = createServices({
-      store,
-      accounts: new AccountStore(db),
-      signingKey: (await loadSigningKey(config)).key,
-      retentionMinDays: config.RETENTION_MIN_DAYS,
-      archiveDir: config.ARCHIVE_DIR,
-    });
     const run = await runRetention(
       { ...services, principal: null, ip: undefined, userAgent: undefined },
       dryRun,

@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import {
   type AuditClient,
   AuditInputError,
@@ -11,16 +10,8 @@ import {
 import { createTestDatabase, type TestDatabase, testSql } from '@auditlog/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from './app';
+import { freePort } from './test-processes';
 import { bearerWith, testServices } from './test-services';
-
-/** A port nothing listens on yet: the server comes up there later in a test. */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 describe('the SDK against the real server', () => {
   let db: TestDatabase;

@@ -87,7 +87,8 @@ export function RunsPanel(props: { runs: Run[]; intervalMinutes: number; canRun:
                 <td>
                   {r.archive ? (
                     <span title={`${r.archive.location}\nsha256 ${r.archive.sha256}`}>
-                      {r.archive.events.toLocaleString()} events, {r.archive.name}
+                      {r.archive.events.toLocaleString()} events,{' '}
+                      <span className="archive-name">{r.archive.name}</span>
                     </span>
                   ) : (
                     '—'

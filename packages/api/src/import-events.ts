@@ -19,15 +19,14 @@ export function problemsMessage(problems: ImportProblem[]): string {
   return `${problems.length} row(s) cannot be imported, so none was: ${shown}${problems.length > 5 ? '; …' : ''}`;
 }
 
-/** Rows checked, in order: the entries to store, the problems found, and their digest. */
+/** Rows checked, in order: the problems found, the time range, and the rows' digest. */
 export class ImportBatch {
-  readonly entries: AuditEntry[] = [];
   readonly problems: ImportProblem[] = [];
   private readonly digest = importDigest();
   /** Rows checked so far. */
   rows = 0;
-  from: Date | null = null;
-  to: Date | null = null;
+  private from: Date | null = null;
+  private to: Date | null = null;
 
   constructor(readonly source: string) {}
 

@@ -10,14 +10,12 @@ import { type AuditEntry, auditEntrySchema } from './event';
  * outcome, changes, requestId) are taken when the source has them. Empty values (NULL,
  * an empty CSV cell) are absent.
  */
-export const importRowSchema = z
+const importRowSchema = z
   .object({
     id: z.union([z.string().min(1).max(256), z.number()]).transform(String),
     createdAt: z.coerce.date().refine((d) => !Number.isNaN(d.getTime()), 'is not a time'),
   })
   .loose();
-
-export type ImportRow = z.input<typeof importRowSchema>;
 
 /** One source row that cannot be imported, and why. */
 export interface ImportProblem {

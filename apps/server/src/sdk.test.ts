@@ -13,6 +13,8 @@ import { buildApp } from './app';
 import { freePort } from './test-processes';
 import { bearerWith, testServices } from './test-services';
 
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
 describe('the SDK against the real server', () => {
   let db: TestDatabase;
   let services: ReturnType<typeof testServices>;
@@ -91,12 +93,42 @@ describe('the SDK against the real server', () => {
     await sdk.logAction({ actorId: 'sdk-linger', action: 'doc.viewed' });
     expect(performance.now() - started).toBeLessThan(150);
     expect(sdk.stats()).toMatchObject({ delivered: 21, requests: 1 });
-    // Without a linger each event goes as soon as a request slot is free.
+    // Without a linger each event goes as soon as a request slot is free (at the next turn
+    // of the event loop, with whatever else was logged in this one).
     const eager = client({ url, lingerMs: 0 });
-    for (let i = 0; i < 20; i++) eager.logAction({ actorId: 'sdk-linger', action: 'doc.viewed' });
+    for (let i = 0; i < 20; i++) {
+      eager.logAction({ actorId: 'sdk-linger', action: 'doc.viewed' });
+      await nextTurn();
+    }
     await eager.flush();
     expect(eager.stats().requests).toBeGreaterThan(1);
     expect(await stored('sdk-linger')).toHaveLength(41);
+    await app.close();
+  });
+
+  it('keeps maxInFlight requests under way at once, never more', async () => {
+    const { app, url } = await serve();
+    let underWay = 0;
+    let most = 0;
+    const counting: typeof fetch = async (input, init) => {
+      underWay += 1;
+      most = Math.max(most, underWay);
+      try {
+        return await fetch(input, init);
+      } finally {
+        underWay -= 1;
+      }
+    };
+    // Full batches of ten, all queued before the first goes.
+    const sdk = client({ url, maxInFlight: 3, maxBatch: 10, lingerMs: 60_000, fetch: counting });
+    for (let i = 0; i < 200; i++) {
+      sdk.logAction({ actorId: 'sdk-in-flight', action: 'doc.viewed', metadata: { i } });
+    }
+    await sdk.flush();
+    expect(sdk.stats().requests).toBe(20);
+    expect(most).toBe(3);
+    expect(sdk.stats()).toMatchObject({ delivered: 200, sending: 0 });
+    expect(await stored('sdk-in-flight')).toHaveLength(200);
     await app.close();
   });
 
@@ -143,7 +175,10 @@ describe('the SDK against the real server', () => {
       onNotDelivered: (entry, error) => lost.push(`${entry.metadata?.i}:${error.reason}`),
     });
     const first = dropping.logAction({ actorId: 'a', action: 'doc.edited', metadata: { i: 0 } });
-    for (let i = 1; i < 8; i++) {
+    await nextTurn();
+    dropping.logAction({ actorId: 'a', action: 'doc.edited', metadata: { i: 1 } });
+    await nextTurn();
+    for (let i = 2; i < 8; i++) {
       dropping.logAction({ actorId: 'a', action: 'doc.edited', metadata: { i } });
     }
     // Two are being sent (and retried); the oldest waiting ones made room.
@@ -166,7 +201,9 @@ describe('the SDK against the real server', () => {
     const receipts = Array.from({ length: 10 }, (_, i) =>
       sdk.logAction({ actorId: 'sdk-block', action: 'doc.edited', metadata: { i } }),
     );
-    expect(sdk.stats()).toMatchObject({ queued: 8, sending: 2, dropped: 0 });
+    await nextTurn();
+    // Two requests of two; the rest wait for room.
+    expect(sdk.stats()).toMatchObject({ queued: 6, sending: 4, dropped: 0 });
     const { app } = await serve(port);
     await Promise.all(receipts);
     expect(await stored('sdk-block')).toHaveLength(10);

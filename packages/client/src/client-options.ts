@@ -25,8 +25,9 @@ export interface AuditClientOptions {
   /**
    * How long events nobody awaits wait for more before a batch smaller than maxBatch is
    * sent. Default 50 ms: a busy app's fire-and-forget events share a request, which costs
-   * it far less CPU than a request each. An event someone awaits goes at once, with
-   * whatever is queued; events arriving while every slot is busy form the next batch.
+   * it far less CPU than a request each. An event someone awaits goes at the event loop's
+   * next turn, with whatever is queued by then; events arriving while every slot is busy
+   * form the next batch.
    */
   lingerMs?: number;
   /** Events held awaiting delivery (queued and sending). Default 10,000. */

@@ -52,7 +52,7 @@ export class AuditStore {
     this.conns = connectionsOf(db);
     this.prisma = this.conns.prisma;
     this.committer = new GroupCommitter(
-      (entries) => appendBatch(this.prisma, entries, this.knownPartitions),
+      (entries) => appendBatch(this.conns.raw, entries, this.knownPartitions),
       // Larger batches stop paying off well before this, and it bounds one transaction.
       LIMITS.batch * 5,
     );

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type AuditEntry, canonicalJson, newEventId, SALT_BYTES, uuid7Time } from '@auditlog/audit';
-import { Prisma, type PrismaClient } from '../generated/prisma/client';
+import type { Queryable, RawSql } from '../raw-sql';
 import { ensurePartitions, partitionName } from './partitions';
 
 /** An entry with its id fixed, ready to be numbered. */
@@ -91,72 +91,91 @@ function storedColumns(fresh: PreparedEntry[]): StoredColumns {
  * percent of the append). Hashing happens afterwards, off this path, in the integrator.
  */
 export async function appendBatch(
-  prisma: PrismaClient,
+  sql: RawSql,
   entries: PreparedEntry[],
   knownPartitions: Set<string>,
 ): Promise<AppendResult[]> {
   if (!entries.every((e) => knownPartitions.has(partitionName(e.createdAt)))) {
-    return appendChecked(prisma, entries, knownPartitions);
+    return appendChecked(sql, entries, knownPartitions);
   }
   return entries.some((e) => e.clientId)
-    ? appendWithClientIds(prisma, entries, knownPartitions)
-    : appendInOneStatement(prisma, entries);
+    ? appendWithClientIds(sql, entries, knownPartitions)
+    : appendInOneStatement(sql, entries);
 }
 
 /**
- * Events with caller-chosen ids (every SDK event: a retry must be stored once), without
- * holding the log's lock across round trips: the ids already stored are looked up first,
- * and the rest appended in one statement. A retry racing its original past that lookup
- * (from another connection) makes the insert fail on the log's primary key, atomically;
- * the batch is then written again under the lock, where the lookup cannot be overtaken.
+ * Events with caller-chosen ids (every SDK event: a retry must be stored once) in one
+ * statement and one round trip: it probes for the ids already stored, numbers and inserts
+ * the rest, and answers with both. The probes run before the log's lock is taken (they
+ * feed the count that the UPDATE of the head adds), so the lock is held for the insert
+ * alone. A retry racing its original past the probe (from another connection) makes the
+ * insert fail on the log's primary key, atomically; the batch is then written again under
+ * the lock, where the lookup cannot be overtaken.
  */
 async function appendWithClientIds(
-  prisma: PrismaClient,
+  sql: RawSql,
   entries: PreparedEntry[],
   knownPartitions: Set<string>,
 ): Promise<AppendResult[]> {
-  const stored = await findStored(
-    prisma,
-    entries.filter((e) => e.clientId),
-  );
-  const fresh: PreparedEntry[] = [];
-  // Where each entry's result comes from: stored already, or its place among the fresh.
-  const place = new Map<string, number>();
+  // The same id twice in one batch is stored once: only its first is sent.
+  const unique: PreparedEntry[] = [];
+  const firstOf = new Map<string, number>();
   const slots = entries.map((e) => {
-    if (stored.has(e.id)) return -1;
-    const earlier = e.clientId ? place.get(e.id) : undefined;
+    const earlier = e.clientId ? firstOf.get(e.id) : undefined;
     if (earlier !== undefined) return earlier;
-    fresh.push(e);
-    if (e.clientId) place.set(e.id, fresh.length - 1);
-    return fresh.length - 1;
+    unique.push(e);
+    if (e.clientId) firstOf.set(e.id, unique.length - 1);
+    return unique.length - 1;
   });
-  let appended: AppendResult[] = [];
+  const rows = batchRows(unique, 0);
+  let answer: { ord: string | null; seq: string | bigint; createdAt: Date | null }[];
   try {
-    if (fresh.length > 0) appended = await appendInOneStatement(prisma, fresh);
+    answer = await sql.query(
+      `WITH r AS (${rows.text}), stored AS (
+        SELECT r.ord, a.seq, a."createdAt" FROM r CROSS JOIN LATERAL (
+          SELECT seq, "createdAt" FROM "AuditLog" a WHERE a.id = r.id AND a."createdAt" = r."createdAt"
+        ) a
+      ), fresh AS (
+        SELECT r.*, row_number() OVER (ORDER BY r.ord) AS n
+        FROM r WHERE r.ord NOT IN (SELECT ord FROM stored)
+      ), reserved AS (
+        UPDATE "LogHead" SET size = size + (SELECT count(*) FROM fresh) WHERE id = 1
+        RETURNING size - (SELECT count(*) FROM fresh) AS first
+      ), inserted AS (${insertFrom('fresh', '(SELECT first FROM reserved) + n - 1', '$1')})
+      SELECT NULL::bigint AS ord, first AS seq, NULL::timestamptz AS "createdAt" FROM reserved
+      UNION ALL SELECT ord, seq, "createdAt" FROM stored`,
+      rows.params,
+    );
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
-    return appendChecked(prisma, entries, knownPartitions);
+    return appendChecked(sql, entries, knownPartitions);
   }
+  const [head, ...stored] = answer;
+  if (!head || head.ord !== null) {
+    throw new Error('LogHead row is missing: the database was not migrated');
+  }
+  const storedAt = new Map(stored.map((row) => [Number(row.ord) - 1, row]));
+  let next = Number(head.seq);
+  const results = unique.map((e, i): AppendResult => {
+    const found = storedAt.get(i);
+    return found
+      ? { id: e.id, seq: Number(found.seq), createdAt: found.createdAt as Date, duplicate: true }
+      : { id: e.id, seq: next++, createdAt: e.createdAt, duplicate: false };
+  });
   const answered = new Set<number>();
-  return entries.map((e, i) => {
+  return entries.map((_, i) => {
     const slot = slots[i] as number;
-    if (slot < 0) return stored.get(e.id) as AppendResult;
-    const result = appended[slot] as AppendResult;
-    // The same id twice in one batch is stored once; the later ones are its duplicates.
+    const result = results[slot] as AppendResult;
+    // A repeat of an id earlier in the batch is a duplicate of it.
     if (answered.has(slot)) return { ...result, duplicate: true };
     answered.add(slot);
     return result;
   });
 }
 
-/** A PostgreSQL unique_violation (23505), as both driver adapters report it. */
+/** A PostgreSQL unique_violation (23505), as node-postgres and PGlite both report it. */
 function isUniqueViolation(error: unknown): boolean {
-  const meta = (error as { meta?: { driverAdapterError?: { cause?: { originalCode?: string } } } })
-    .meta;
-  return (
-    error instanceof Prisma.PrismaClientKnownRequestError &&
-    meta?.driverAdapterError?.cause?.originalCode === '23505'
-  );
+  return (error as { code?: unknown } | null)?.code === '23505';
 }
 
 /**
@@ -166,17 +185,17 @@ function isUniqueViolation(error: unknown): boolean {
  * not across round trips that wait on a busy server.
  */
 async function appendInOneStatement(
-  prisma: PrismaClient,
+  sql: Queryable,
   entries: PreparedEntry[],
 ): Promise<AppendResult[]> {
-  const count = BigInt(entries.length);
-  const [head] = await prisma.$queryRaw<{ first: bigint }[]>`
-    WITH reserved AS (
-      UPDATE "LogHead" SET size = size + ${count} WHERE id = 1 RETURNING size - ${count} AS first
-    ), inserted AS (
-      ${insertSql(entries, Prisma.sql`(SELECT first FROM reserved)`)}
-    )
-    SELECT first FROM reserved`;
+  const rows = batchRows(entries, 1);
+  const [head] = await sql.query<{ first: string | bigint }>(
+    `WITH r AS (${rows.text}), reserved AS (
+      UPDATE "LogHead" SET size = size + $1 WHERE id = 1 RETURNING size - $1 AS first
+    ), inserted AS (${insertFrom('r', '(SELECT first FROM reserved) + ord - 1', '$2')})
+    SELECT first FROM reserved`,
+    [entries.length, ...rows.params],
+  );
   if (!head) throw new Error('LogHead row is missing: the database was not migrated');
   const first = Number(head.first);
   return entries.map((e, i) => ({
@@ -192,84 +211,101 @@ async function appendInOneStatement(
  * stored again) or a month with no partition yet, in one transaction holding the lock.
  */
 async function appendChecked(
-  prisma: PrismaClient,
+  sql: RawSql,
   entries: PreparedEntry[],
   knownPartitions: Set<string>,
 ): Promise<AppendResult[]> {
-  return prisma.$transaction(
-    async (tx) => {
-      const [head] = await tx.$queryRaw<{ size: bigint }[]>`
-        SELECT size FROM "LogHead" WHERE id = 1 FOR UPDATE`;
-      if (!head) throw new Error('LogHead row is missing: the database was not migrated');
+  return sql.transaction(async (tx) => {
+    const [head] = await tx.query<{ size: string | bigint }>(
+      'SELECT size FROM "LogHead" WHERE id = 1 FOR UPDATE',
+    );
+    if (!head) throw new Error('LogHead row is missing: the database was not migrated');
 
-      const stored = await findStored(
-        tx,
-        entries.filter((e) => e.clientId),
-      );
-      const results: AppendResult[] = [];
-      const fresh: PreparedEntry[] = [];
-      let size = Number(head.size);
-      for (const entry of entries) {
-        const existing = stored.get(entry.id);
-        if (existing) {
-          results.push({ ...existing, duplicate: true });
-          continue;
-        }
-        const result = { id: entry.id, seq: size++, createdAt: entry.createdAt, duplicate: false };
-        // The same client id twice in one batch is stored once.
-        if (entry.clientId) stored.set(entry.id, result);
-        fresh.push(entry);
-        results.push(result);
+    const stored = await findStored(
+      tx,
+      entries.filter((e) => e.clientId),
+    );
+    const results: AppendResult[] = [];
+    const fresh: PreparedEntry[] = [];
+    const first = Number(head.size);
+    let size = first;
+    for (const entry of entries) {
+      const existing = stored.get(entry.id);
+      if (existing) {
+        results.push({ ...existing, duplicate: true });
+        continue;
       }
-      if (fresh.length === 0) return results;
+      const result = { id: entry.id, seq: size++, createdAt: entry.createdAt, duplicate: false };
+      // The same client id twice in one batch is stored once.
+      if (entry.clientId) stored.set(entry.id, result);
+      fresh.push(entry);
+      results.push(result);
+    }
+    if (fresh.length === 0) return results;
 
-      await ensurePartitions(
-        tx,
-        fresh.map((e) => e.createdAt),
-        knownPartitions,
-      );
-      await tx.$executeRaw(insertSql(fresh, Prisma.sql`${head.size}::bigint`));
-      await tx.$executeRaw`UPDATE "LogHead" SET size = ${BigInt(size)} WHERE id = 1`;
-      return results;
-    },
-    { maxWait: 10_000, timeout: 60_000 },
-  );
+    await ensurePartitions(
+      tx,
+      fresh.map((e) => e.createdAt),
+      knownPartitions,
+    );
+    const rows = batchRows(fresh, 1);
+    await tx.query(`WITH r AS (${rows.text}) ${insertFrom('r', '$1::bigint + ord - 1', '$2')}`, [
+      first,
+      ...rows.params,
+    ]);
+    await tx.query('UPDATE "LogHead" SET size = $1 WHERE id = 1', [size]);
+    return results;
+  });
 }
 
-/** The INSERT of `fresh`, numbered from `firstSeq`, as one statement of unnest()ed arrays. */
-function insertSql(fresh: PreparedEntry[], firstSeq: Prisma.Sql): Prisma.Sql {
+/**
+ * The batch as a relation of unnest()ed arrays, numbered by `ord` from 1, for one
+ * statement; its parameters come after the statement's first `offset`, starting with the
+ * salts (see insertFrom).
+ */
+function batchRows(fresh: PreparedEntry[], offset: number): { text: string; params: unknown[] } {
   const batch = storedColumns(fresh);
-  return Prisma.sql`
-    INSERT INTO "AuditLog" ("id", "seq", "createdAt", "actorId", "actorEmail", "actorType",
+  const params = [
+    batch.salts,
+    batch.ids,
+    fresh.map((e) => e.createdAt),
+    batch.actorId,
+    batch.actorEmail,
+    batch.actorType,
+    batch.action,
+    batch.outcome,
+    batch.resourceType,
+    batch.resourceId,
+    batch.metadata,
+    batch.changes,
+    batch.ip,
+    batch.userAgent,
+    batch.requestId,
+    batch.writer,
+  ];
+  const arrays = ['uuid', 'timestamptz', ...Array<string>(13).fill('text')]
+    .map((type, i) => `$${offset + i + 2}::${type}[]`)
+    .join(', ');
+  const text = `SELECT * FROM unnest(${arrays}) WITH ORDINALITY AS r(id, "createdAt", "actorId",
+    "actorEmail", "actorType", action, outcome, "resourceType", "resourceId", metadata,
+    changes, ip, "userAgent", "requestId", writer, ord)`;
+  return { text, params };
+}
+
+/** Inserts the rows of `source` (shaped as batchRows makes them) numbered by `seq`. */
+function insertFrom(source: string, seq: string, salts: string): string {
+  return `INSERT INTO "AuditLog" ("id", "seq", "createdAt", "actorId", "actorEmail", "actorType",
       "action", "outcome", "resourceType", "resourceId", "metadata", "changes", "ip",
       "userAgent", "requestId", "writer", "piiSalt")
-    SELECT id, ${firstSeq} + ord - 1, "createdAt", "actorId", "actorEmail",
-      "actorType"::"ActorType", action, outcome::"Outcome", "resourceType", "resourceId",
-      metadata, changes, ip, "userAgent", "requestId", writer,
-      substring(${batch.salts}::bytea FROM (ord::int - 1) * ${SALT_BYTES} + 1 FOR ${SALT_BYTES})
-    FROM unnest(
-      ${batch.ids}::uuid[],
-      ${fresh.map((e) => e.createdAt)}::timestamptz[],
-      ${batch.actorId}::text[],
-      ${batch.actorEmail}::text[],
-      ${batch.actorType}::text[],
-      ${batch.action}::text[],
-      ${batch.outcome}::text[],
-      ${batch.resourceType}::text[],
-      ${batch.resourceId}::text[],
-      ${batch.metadata}::text[],
-      ${batch.changes}::text[],
-      ${batch.ip}::text[],
-      ${batch.userAgent}::text[],
-      ${batch.requestId}::text[],
-      ${batch.writer}::text[]
-    ) WITH ORDINALITY AS r(id, "createdAt", "actorId", "actorEmail", "actorType", action,
-      outcome, "resourceType", "resourceId", metadata, changes, ip, "userAgent",
-      "requestId", writer, ord)`;
+    SELECT id, ${seq}, "createdAt", "actorId", "actorEmail", "actorType"::"ActorType", action,
+      outcome::"Outcome", "resourceType", "resourceId", metadata, changes, ip, "userAgent",
+      "requestId", writer,
+      substring(${salts}::bytea FROM (ord::int - 1) * ${SALT_BYTES} + 1 FOR ${SALT_BYTES})
+    FROM ${source}`;
 }
 
 async function findStored(
-  tx: Pick<PrismaClient, '$queryRaw'>,
+  sql: Queryable,
   entries: PreparedEntry[],
 ): Promise<Map<string, AppendResult>> {
   const found = new Map<string, AppendResult>();
@@ -277,14 +313,15 @@ async function findStored(
   // One primary-key probe per id (LATERAL), in its own month's partition. A plain join
   // let the planner sort and merge the whole month instead: 92 ms per 1,000 ids at 200k
   // rows and growing with the month, against 2 ms for the probes.
-  const rows = await tx.$queryRaw<{ id: string; seq: bigint; createdAt: Date }[]>`
-    SELECT a.id::text AS id, a.seq, a."createdAt"
-    FROM unnest(${entries.map((e) => e.id)}::uuid[], ${entries.map((e) => e.createdAt)}::timestamptz[])
-      AS k(id, "createdAt")
+  const rows = await sql.query<{ id: string; seq: string | bigint; createdAt: Date }>(
+    `SELECT a.id::text AS id, a.seq, a."createdAt"
+    FROM unnest($1::uuid[], $2::timestamptz[]) AS k(id, "createdAt")
     CROSS JOIN LATERAL (
       SELECT id, seq, "createdAt" FROM "AuditLog" a
       WHERE a.id = k.id AND a."createdAt" = k."createdAt"
-    ) a`;
+    ) a`,
+    [entries.map((e) => e.id), entries.map((e) => e.createdAt)],
+  );
   for (const row of rows) {
     found.set(row.id, {
       id: row.id,

@@ -1,4 +1,4 @@
-import type { Prisma } from '../generated/prisma/client';
+import type { Queryable } from '../raw-sql';
 
 /** The first instant (UTC) of the month holding `at`. */
 function monthStart(at: Date, offset = 0): Date {
@@ -16,7 +16,7 @@ export function partitionName(at: Date): string {
  * `known` caches names this process has seen, sparing a catalogue look-up per batch.
  */
 export async function ensurePartitions(
-  tx: Prisma.TransactionClient,
+  tx: Queryable,
   times: readonly Date[],
   known: Set<string>,
 ): Promise<void> {
@@ -31,7 +31,7 @@ export async function ensurePartitions(
   for (const [name, start] of needed) {
     // Identifiers and bounds come from dates, never from user text, so building the
     // DDL as a string is safe (DDL takes no bind parameters).
-    await tx.$executeRawUnsafe(
+    await tx.query(
       `CREATE TABLE IF NOT EXISTS "${name}" PARTITION OF "AuditLog" FOR VALUES FROM ('${start.toISOString()}') TO ('${monthStart(start, 1).toISOString()}')`,
     );
     known.add(name);

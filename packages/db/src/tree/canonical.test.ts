@@ -80,7 +80,7 @@ describe.each(TEST_DRIVERS)('canonical leaves rebuilt by SQL on %s', (driver) =>
   it('hash events stored before writers were recorded as version 1 leaves', async () => {
     const before = await t.store.integrated();
     // As an older server stored them: no writer. Taken in by the tree only afterwards.
-    await appendBatch(connectionsOf(t.db).prisma, prepareEntries([entry('old', {})]), new Set());
+    await appendBatch(connectionsOf(t.db).raw, prepareEntries([entry('old', {})]), new Set());
     await tamper(t.db, `UPDATE "AuditLog" SET writer = NULL WHERE seq = ${before}`);
     expect(await t.store.integrated()).toBe(before + 1);
     const [old] = (await t.store.query({ actor: 'old' }, { limit: 1 })).events;

@@ -22,7 +22,7 @@ describe.each(TEST_DRIVERS)('the background integrator on %s', (driver) => {
   it('takes in what a process committed before it crashed', async () => {
     await t.store.append(entries(300));
     // Committed and numbered, as by a process that died before integrating.
-    await appendBatch(connectionsOf(t.db).prisma, prepareEntries(entries(200, 300)), new Set());
+    await appendBatch(connectionsOf(t.db).raw, prepareEntries(entries(200, 300)), new Set());
     expect(await t.store.size()).toBe(500);
 
     const restarted = new AuditStore(t.db);
@@ -49,7 +49,7 @@ describe.each(TEST_DRIVERS)('the background integrator on %s', (driver) => {
       action: 'document.updated',
       ip: '192.0.2.7',
     });
-    await appendBatch(connectionsOf(t.db).prisma, prepareEntries([early]), new Set());
+    await appendBatch(connectionsOf(t.db).raw, prepareEntries([early]), new Set());
     expect(await t.store.erasePerson('early@example.com')).toEqual([
       { actorId: 'usr_early', events: 1 },
     ]);
@@ -66,7 +66,7 @@ describe.each(TEST_DRIVERS)('the background integrator on %s', (driver) => {
     // or it could take in the events below before one of them is deleted.
     await new Promise((resolve) => setTimeout(resolve, 300));
     const gone = size + 3;
-    await appendBatch(connectionsOf(t.db).prisma, prepareEntries(entries(10, 2000)), new Set());
+    await appendBatch(connectionsOf(t.db).raw, prepareEntries(entries(10, 2000)), new Set());
     await tamper(
       t.db,
       `CREATE TABLE saved AS SELECT * FROM "AuditLog" WHERE seq = ${gone}; DELETE FROM "AuditLog" WHERE seq = ${gone}`,

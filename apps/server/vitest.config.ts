@@ -1,5 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  test: { include: ['src/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 60_000 },
+  test: {
+    include: ['src/**/*.test.ts'],
+    // Tests that break what other suites share (see vitest.serial.config.ts).
+    exclude: ['src/serial/**'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
 });

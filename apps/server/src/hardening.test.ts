@@ -297,7 +297,8 @@ describe.each(TEST_DRIVERS)('hostile and awkward input over HTTP on %s', (driver
       200,
     );
     expect((await attempt(ADMIN.password)).statusCode).toBe(200);
-  });
+    // Six password checks (scrypt, 128 MiB each): over 30 s while CI runs every suite.
+  }, 120_000);
 
   function signInWith(credentials: unknown): InjectOptions {
     return {

@@ -297,7 +297,8 @@ describe.each(TEST_DRIVERS)('credentials on %s', (driver) => {
       ip: '198.51.100.7',
     });
     expect(failed.map((e) => e.metadata?.reason)).toContain('rate_limited');
-  });
+    // Seven password checks (scrypt, 128 MiB each): over 30 s while CI runs every suite.
+  }, 120_000);
 
   it('counts attempts that arrive together as if they came one after another', async () => {
     const fromC = testCaller(t.store).as(null, '192.0.2.99');

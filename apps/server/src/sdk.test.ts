@@ -132,6 +132,22 @@ describe('the SDK against the real server', () => {
     await app.close();
   });
 
+  it('sends the next events of callers woken by one answer together, in one request', async () => {
+    const { app, url } = await serve();
+    const sdk = client({ url });
+    const ROUNDS = 10;
+    await Promise.all(
+      Array.from({ length: 64 }, async (_, caller) => {
+        for (let round = 0; round < ROUNDS; round++) {
+          await sdk.logAction({ actorId: 'sdk-woken', action: 'doc.viewed', metadata: { caller } });
+        }
+      }),
+    );
+    // One request a round; sending the first woken caller's event alone made it two.
+    expect(sdk.stats()).toMatchObject({ delivered: 64 * ROUNDS, requests: ROUNDS });
+    await app.close();
+  });
+
   it('refuses bad input at the call site, and queues nothing', async () => {
     const sdk = client({ url: 'http://127.0.0.1:9' });
     expect(() => sdk.logAction({ actorId: 'x', action: 'Not An Action' })).toThrow(AuditInputError);

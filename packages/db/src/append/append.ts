@@ -104,19 +104,32 @@ export async function appendBatch(
 }
 
 /**
- * Events with caller-chosen ids (every SDK event: a retry must be stored once) in one
- * statement and one round trip: it probes for the ids already stored, numbers and inserts
- * the rest, and answers with both. The probes run before the log's lock is taken (they
- * feed the count that the UPDATE of the head adds), so the lock is held for the insert
- * alone. A retry racing its original past the probe (from another connection) makes the
- * insert fail on the log's primary key, atomically; the batch is then written again under
- * the lock, where the lookup cannot be overtaken.
+ * Events with caller-chosen ids (every SDK event: a retry must be stored once), without
+ * holding the log's lock across round trips (see probeAndAppend). A retry racing its
+ * original past the probe (from another connection) makes the insert fail on the log's
+ * primary key, atomically; the batch is then written again under the lock, where the
+ * probe cannot be overtaken.
  */
 async function appendWithClientIds(
   sql: RawSql,
   entries: PreparedEntry[],
   knownPartitions: Set<string>,
 ): Promise<AppendResult[]> {
+  try {
+    return await probeAndAppend(sql, entries);
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    return appendChecked(sql, entries, knownPartitions);
+  }
+}
+
+/**
+ * One statement and one round trip: it probes for the ids already stored (answered as
+ * duplicates, not stored again), numbers and inserts the rest, and answers with both.
+ * The probes run before the log's lock is taken (they feed the count that the UPDATE of
+ * the head adds), so the lock is held for the insert alone.
+ */
+async function probeAndAppend(sql: Queryable, entries: PreparedEntry[]): Promise<AppendResult[]> {
   // The same id twice in one batch is stored once: only its first is sent.
   const unique: PreparedEntry[] = [];
   const firstOf = new Map<string, number>();
@@ -128,28 +141,29 @@ async function appendWithClientIds(
     return unique.length - 1;
   });
   const rows = batchRows(unique, 0);
-  let answer: { ord: string | null; seq: string | bigint; createdAt: Date | null }[];
-  try {
-    answer = await sql.query(
-      `WITH r AS (${rows.text}), stored AS (
-        SELECT r.ord, a.seq, a."createdAt" FROM r CROSS JOIN LATERAL (
-          SELECT seq, "createdAt" FROM "AuditLog" a WHERE a.id = r.id AND a."createdAt" = r."createdAt"
-        ) a
-      ), fresh AS (
-        SELECT r.*, row_number() OVER (ORDER BY r.ord) AS n
-        FROM r WHERE r.ord NOT IN (SELECT ord FROM stored)
-      ), reserved AS (
-        UPDATE "LogHead" SET size = size + (SELECT count(*) FROM fresh) WHERE id = 1
-        RETURNING size - (SELECT count(*) FROM fresh) AS first
-      ), inserted AS (${insertFrom('fresh', '(SELECT first FROM reserved) + n - 1', '$1')})
-      SELECT NULL::bigint AS ord, first AS seq, NULL::timestamptz AS "createdAt" FROM reserved
-      UNION ALL SELECT ord, seq, "createdAt" FROM stored`,
-      rows.params,
-    );
-  } catch (error) {
-    if (!isUniqueViolation(error)) throw error;
-    return appendChecked(sql, entries, knownPartitions);
-  }
+  // One index probe per id (LATERAL), in its own month's partition. A plain join
+  // let the planner sort and merge the whole month instead: 92 ms per 1,000 ids at 200k
+  // rows and growing with the month, against 2 ms for the probes.
+  const answer = await sql.query<{
+    ord: string | null;
+    seq: string | bigint;
+    createdAt: Date | null;
+  }>(
+    `WITH r AS (${rows.text}), stored AS (
+      SELECT r.ord, a.seq, a."createdAt" FROM r CROSS JOIN LATERAL (
+        SELECT seq, "createdAt" FROM "AuditLog" a WHERE a.id = r.id AND a."createdAt" = r."createdAt"
+      ) a
+    ), fresh AS (
+      SELECT r.*, row_number() OVER (ORDER BY r.ord) AS n
+      FROM r WHERE r.ord NOT IN (SELECT ord FROM stored)
+    ), reserved AS (
+      UPDATE "LogHead" SET size = size + (SELECT count(*) FROM fresh) WHERE id = 1
+      RETURNING size - (SELECT count(*) FROM fresh) AS first
+    ), inserted AS (${insertFrom('fresh', '(SELECT first FROM reserved) + n - 1', '$1')})
+    SELECT NULL::bigint AS ord, first AS seq, NULL::timestamptz AS "createdAt" FROM reserved
+    UNION ALL SELECT ord, seq, "createdAt" FROM stored`,
+    rows.params,
+  );
   const [head, ...stored] = answer;
   if (!head || head.ord !== null) {
     throw new Error('LogHead row is missing: the database was not migrated');
@@ -207,8 +221,9 @@ async function appendInOneStatement(
 }
 
 /**
- * A batch with caller-chosen ids (some may be stored already: they are answered, not
- * stored again) or a month with no partition yet, in one transaction holding the lock.
+ * A batch whose probe was overtaken by a racing retry, or a month with no partition yet:
+ * the same statement, in one transaction that takes the log's lock first, so that no
+ * other writer can store one of these ids, or make a partition, in between.
  */
 async function appendChecked(
   sql: RawSql,
@@ -216,45 +231,13 @@ async function appendChecked(
   knownPartitions: Set<string>,
 ): Promise<AppendResult[]> {
   return sql.transaction(async (tx) => {
-    const [head] = await tx.query<{ size: string | bigint }>(
-      'SELECT size FROM "LogHead" WHERE id = 1 FOR UPDATE',
-    );
-    if (!head) throw new Error('LogHead row is missing: the database was not migrated');
-
-    const stored = await findStored(
-      tx,
-      entries.filter((e) => e.clientId),
-    );
-    const results: AppendResult[] = [];
-    const fresh: PreparedEntry[] = [];
-    const first = Number(head.size);
-    let size = first;
-    for (const entry of entries) {
-      const existing = stored.get(entry.id);
-      if (existing) {
-        results.push({ ...existing, duplicate: true });
-        continue;
-      }
-      const result = { id: entry.id, seq: size++, createdAt: entry.createdAt, duplicate: false };
-      // The same client id twice in one batch is stored once.
-      if (entry.clientId) stored.set(entry.id, result);
-      fresh.push(entry);
-      results.push(result);
-    }
-    if (fresh.length === 0) return results;
-
+    await tx.query('SELECT size FROM "LogHead" WHERE id = 1 FOR UPDATE');
     await ensurePartitions(
       tx,
-      fresh.map((e) => e.createdAt),
+      entries.map((e) => e.createdAt),
       knownPartitions,
     );
-    const rows = batchRows(fresh, 1);
-    await tx.query(`WITH r AS (${rows.text}) ${insertFrom('r', '$1::bigint + ord - 1', '$2')}`, [
-      first,
-      ...rows.params,
-    ]);
-    await tx.query('UPDATE "LogHead" SET size = $1 WHERE id = 1', [size]);
-    return results;
+    return probeAndAppend(tx, entries);
   });
 }
 
@@ -302,33 +285,4 @@ function insertFrom(source: string, seq: string, salts: string): string {
       "requestId", writer,
       substring(${salts}::bytea FROM (ord::int - 1) * ${SALT_BYTES} + 1 FOR ${SALT_BYTES})
     FROM ${source}`;
-}
-
-async function findStored(
-  sql: Queryable,
-  entries: PreparedEntry[],
-): Promise<Map<string, AppendResult>> {
-  const found = new Map<string, AppendResult>();
-  if (entries.length === 0) return found;
-  // One primary-key probe per id (LATERAL), in its own month's partition. A plain join
-  // let the planner sort and merge the whole month instead: 92 ms per 1,000 ids at 200k
-  // rows and growing with the month, against 2 ms for the probes.
-  const rows = await sql.query<{ id: string; seq: string | bigint; createdAt: Date }>(
-    `SELECT a.id::text AS id, a.seq, a."createdAt"
-    FROM unnest($1::uuid[], $2::timestamptz[]) AS k(id, "createdAt")
-    CROSS JOIN LATERAL (
-      SELECT id, seq, "createdAt" FROM "AuditLog" a
-      WHERE a.id = k.id AND a."createdAt" = k."createdAt"
-    ) a`,
-    [entries.map((e) => e.id), entries.map((e) => e.createdAt)],
-  );
-  for (const row of rows) {
-    found.set(row.id, {
-      id: row.id,
-      seq: Number(row.seq),
-      createdAt: row.createdAt,
-      duplicate: true,
-    });
-  }
-  return found;
 }

@@ -27,6 +27,7 @@ import { percentile } from './http/workloads';
 const INGEST = Number(process.env.BENCH_SDK_EVENTS ?? 200_000);
 const CALLERS = 64;
 const LOAD_SECONDS = 10;
+const HOST_PAIRS = 3;
 const SERVER = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432';
 const NAME = 'auditlog_bench_sdk';
 
@@ -164,10 +165,20 @@ const callers = await concurrentCallers(postgres);
 console.log(
   `  ${CALLERS} concurrent logAction callers: ${fmt(callers.rate)} events/s, p50 ${fmt(callers.p50, 1)} ms, p99 ${fmt(callers.p99, 1)} ms (targets >= 5,000/s, p99 < 50 ms)`,
 );
-const without = await hostCpu({});
-const withSdk = await hostCpu({ AUDIT_URL: postgres.base, AUDIT_KEY: keyOf(postgres) });
+// One measurement swings by ±2 points on a shared 2-core machine: the pairs alternate,
+// and each side's median counts.
+const without: number[] = [];
+const withSdk: number[] = [];
+for (let pair = 0; pair < HOST_PAIRS; pair++) {
+  without.push(await hostCpu({}));
+  withSdk.push(await hostCpu({ AUDIT_URL: postgres.base, AUDIT_KEY: keyOf(postgres) }));
+}
+const [bare, recording] = [percentile(without, 50), percentile(withSdk, 50)];
 console.log(
-  `  host app at 1,000 requests/s: ${fmt(without, 1)}% of a core without the SDK, ${fmt(withSdk, 1)}% recording every request; +${fmt(withSdk - without, 1)} points, ${fmt(((withSdk - without) / without) * 100, 0)}% more (target < 5%)`,
+  `  host app at 1,000 requests/s (median of ${HOST_PAIRS}): ${fmt(bare, 1)}% of a core without the SDK, ${fmt(recording, 1)}% recording every request; +${fmt(recording - bare, 1)} points, ${fmt(((recording - bare) / bare) * 100, 0)}% more (target < 5%)`,
+);
+console.log(
+  `    each pair (without, with): ${without.map((w, i) => `${fmt(w, 1)}/${fmt(withSdk[i] as number, 1)}`).join(', ')}`,
 );
 await postgres.stop();
 await admin.query(`DROP DATABASE IF EXISTS ${NAME} WITH (FORCE)`);

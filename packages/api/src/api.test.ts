@@ -70,6 +70,19 @@ describe.each(TEST_DRIVERS)('tRPC API on %s', (driver) => {
     expect(await t.store.size()).toBe(before);
   });
 
+  it('says when an old client id dates its event and how far back ids may go', async () => {
+    const at = new Date(Date.now() - 400 * 86_400_000);
+    const error = await rejection(api.logMany([valid, { ...valid, id: newEventId(at) }]));
+    const issues = (error.cause as unknown as { issues: { path: unknown[]; message: string }[] })
+      .issues;
+    expect(issues).toEqual([
+      expect.objectContaining({
+        path: [1, 'id'],
+        message: `dates the event ${at.toISOString()}; a client id must be from the last 7 days`,
+      }),
+    ]);
+  });
+
   it('logMany stores a batch in order, or nothing when one entry is bad', async () => {
     const before = await t.store.size();
     const bad = await rejection(api.logMany([valid, { ...valid, action: 'nope' }, valid]));

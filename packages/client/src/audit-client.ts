@@ -115,22 +115,20 @@ export function createAuditClient(options: AuditClientOptions) {
     if (whenFull === 'throw' && queue.length + sending >= maxQueue) {
       throw new QueueFullError(maxQueue);
     }
-    const item: Item = {
-      entry,
-      bytes: JSON.stringify(entry).length,
-      awaited: false,
-      queued: false,
-    };
+    const item: Item = { entry, awaited: false, queued: false };
     pending.add(item);
     admit(item);
-    return new Receipt(entry.id as string, item, () => {
-      if (item.awaited) return;
-      item.awaited = true;
-      if (item.queued) {
-        awaitedQueued += 1;
-        pumpSoon();
-      }
-    });
+    return new Receipt(entry.id as string, item, awaiting);
+  }
+
+  /** Someone awaits the item's receipt: it goes without lingering. */
+  function awaiting(item: Item) {
+    if (item.awaited) return;
+    item.awaited = true;
+    if (item.queued) {
+      awaitedQueued += 1;
+      pumpSoon();
+    }
   }
 
   function admit(item: Item) {
@@ -159,12 +157,24 @@ export function createAuditClient(options: AuditClientOptions) {
    * Under 64 awaiting callers a request carried 64 events instead of 20.
    */
   function pumpSoon() {
-    if (pumpScheduled) return;
+    if (pumpScheduled || lingering()) return;
     pumpScheduled = true;
     setImmediate(() => {
       pumpScheduled = false;
       pump();
     });
+  }
+
+  /**
+   * A linger timer is set and nothing has changed that would cut it short: the timer will
+   * pump. Saves a wake-up per event in a host that logs one event a request.
+   */
+  function lingering(): boolean {
+    return linger !== undefined && queue.length < maxBatch && blocked.length === 0 && !hurry();
+  }
+
+  function hurry(): boolean {
+    return awaitedQueued > 0 || closed || flushing > 0 || lingered;
   }
 
   /** Callers held back under `block` take the room there is. */
@@ -178,8 +188,7 @@ export function createAuditClient(options: AuditClientOptions) {
     // Room made by a finished request: the queue may be empty while callers wait.
     admitBlocked();
     while (requestsUnderWay < maxInFlight && queue.length > 0) {
-      const hurry = awaitedQueued > 0 || closed || flushing > 0 || lingered;
-      if (lingerMs > 0 && queue.length < maxBatch && !hurry) {
+      if (lingerMs > 0 && queue.length < maxBatch && !hurry()) {
         linger ??= setTimeout(() => {
           linger = undefined;
           lingered = true;
@@ -192,6 +201,8 @@ export function createAuditClient(options: AuditClientOptions) {
       let bytes = 0;
       while (batch.length < maxBatch && queue.length > 0) {
         const next = queue[0] as Item;
+        // Sized here, in one tight loop per batch, rather than in each logAction call.
+        next.bytes ??= JSON.stringify(next.entry).length;
         if (batch.length > 0 && bytes + next.bytes > REQUEST_BYTES) break;
         bytes += next.bytes;
         batch.push(dequeue(queue.shift()) as Item);

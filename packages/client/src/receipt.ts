@@ -7,7 +7,8 @@ export type Outcome = { ok: true; delivery: Delivery } | { ok: false; error: Not
 /** One event on its way: queued, sending, or settled. */
 export interface Item {
   entry: AuditEntry;
-  bytes: number;
+  /** Its size as JSON, once a batch has measured it. */
+  bytes?: number;
   /** Someone awaits its receipt. */
   awaited: boolean;
   /** Waiting in the queue (not yet sent, dropped or abandoned). */
@@ -39,7 +40,7 @@ export class Receipt implements PromiseLike<Delivery> {
     readonly id: string,
     private readonly item: Item,
     /** Tells the client someone waits for this event: it is sent without lingering. */
-    private readonly awaited: () => void,
+    private readonly awaited: (item: Item) => void,
   ) {}
 
   // biome-ignore lint/suspicious/noThenProperty: a receipt is awaitable by design.
@@ -47,7 +48,7 @@ export class Receipt implements PromiseLike<Delivery> {
     onFulfilled?: ((value: Delivery) => A | PromiseLike<A>) | null,
     onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
   ): Promise<A | B> {
-    this.awaited();
+    this.awaited(this.item);
     return new Promise<Delivery>((resolve, reject) =>
       whenSettled(this.item, (o) => (o.ok ? resolve(o.delivery) : reject(o.error))),
     ).then(onFulfilled, onRejected);

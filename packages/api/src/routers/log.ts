@@ -5,16 +5,23 @@ import { router, writeProcedure } from '../trpc';
 
 // A client-made id dates its event. Accept it only near the present: far enough back for
 // retries after an outage, never so far that a caller could slip an event into history.
-const logEntrySchema = auditEntrySchema.superRefine((entry, ctx) => {
-  if (!entry.id) return;
-  const age = Date.now() - uuid7Time(entry.id);
-  if (age > LIMITS.idPastMs || age < -LIMITS.idFutureMs) {
-    ctx.addIssue({
-      code: 'custom',
+// Compiled like auditEntrySchema: a schema derived from a compiled one is not.
+const logEntrySchema = z.compile(
+  auditEntrySchema.refine(
+    (entry) => {
+      const age = entry.id ? Date.now() - uuid7Time(entry.id) : 0;
+      return age <= LIMITS.idPastMs && age >= -LIMITS.idFutureMs;
+    },
+    {
       path: ['id'],
-      message: `dates the event ${new Date(uuid7Time(entry.id)).toISOString()}; a client id must be from the last ${LIMITS.idPastMs / 86_400_000} days`,
-    });
-  }
+      error: (issue) =>
+        `dates the event ${new Date(uuid7Time((issue.input as { id: string }).id)).toISOString()}; a client id must be from the last ${LIMITS.idPastMs / 86_400_000} days`,
+    },
+  ),
+  { strict: true },
+);
+const logManySchema = z.compile(z.array(logEntrySchema).min(1).max(LIMITS.batch), {
+  strict: true,
 });
 
 const appendResult = (r: { id: string; seq: number; createdAt: Date; duplicate: boolean }) => ({
@@ -34,7 +41,7 @@ export const logRouter = router({
 
   /** Records up to LIMITS.batch actions atomically, in the order given. */
   logMany: writeProcedure
-    .input(z.array(logEntrySchema).min(1).max(LIMITS.batch))
+    .input(logManySchema)
     .mutation(async ({ ctx, input }) =>
       (await ctx.store.append(input, writerOf(ctx.principal))).map(appendResult),
     ),

@@ -3,7 +3,8 @@
  * `--size large`), a policy under which the three oldest months have expired whole. The
  * run (partitions dropped, the boundary day deleted in batches) is timed beside a plain
  * DELETE of the same rows from an unpartitioned copy with the same indexes, and the p99
- * of 64 concurrent logAction callers is measured with and without a run beneath them.
+ * of 64 concurrent logAction callers answered while the run lasts is set beside that of the
+ * same load without a run.
  *
  *   pnpm build && pnpm --filter @auditlog/bench bench:retention [--size large] [--archive]
  */
@@ -106,15 +107,19 @@ try {
   const quiet = await logActionLoad(server, entry, 64, LOAD_SECONDS);
   await retention.setPolicy({ defaultDays: days, overrides: [], archive: args.archive ?? false });
   let run: Awaited<ReturnType<typeof retention.run>> | undefined;
-  let runSeconds = 0;
+  let [runStart, runEnd] = [0, 0];
   const [busy] = await Promise.all([
     logActionLoad(server, entry, 64, LOAD_SECONDS),
     new Promise((resolve) => setTimeout(resolve, 1000)).then(async () => {
-      runSeconds = await seconds(async () => {
-        run = await retention.run({ dryRun: false });
-      });
+      runStart = performance.now();
+      run = await retention.run({ dryRun: false });
+      runEnd = performance.now();
     }),
   ]);
+  const runSeconds = (runEnd - runStart) / 1000;
+  // Only the calls answered while the run lasted: the rest of the load would dilute it.
+  const quietP99 = quiet.p99Between(0, Number.POSITIVE_INFINITY);
+  const duringP99 = busy.p99Between(runStart, runEnd);
   const verified = await new AuditStore(db).verify();
 
   console.log(`
@@ -123,7 +128,7 @@ Policy: keep ${days} days; ${fmt(Number(expiring))} events expire (${fmt(run?.pa
 | workload | ours | baseline, same run | ratio | target |
 |---|---|---|---|---|
 | retention run, ${fmt(EVENTS)} events | ${fmt(runSeconds, 2)} s, ${fmt(run?.deleted ?? 0)} deleted | plain DELETE of the same rows ${fmt(plainDelete, 2)} s, then VACUUM ${fmt(plainVacuum, 2)} s | ${fmt(runSeconds / plainDelete, 2)} (${fmt(runSeconds / (plainDelete + plainVacuum), 2)} with VACUUM) | < 1 s |
-| logAction p99, 64 callers, run beneath (${LOAD_SECONDS} s load) | ${fmt(busy.p99, 1)} ms, ${fmt(busy.rate)} ev/s | without a run ${fmt(quiet.p99, 1)} ms, ${fmt(quiet.rate)} ev/s | ${fmt(busy.p99 / quiet.p99, 2)} | < 1.10 |
+| logAction p99, 64 callers, answered during the run | ${fmt(duringP99, 1)} ms (${fmt(busy.rate)} ev/s over the ${LOAD_SECONDS} s load) | the same load without a run ${fmt(quietP99, 1)} ms, ${fmt(quiet.rate)} ev/s | ${fmt(duringP99 / quietP99, 2)} | < 1.10 |
 
 Verification after the run: ${verified.ok ? 'intact' : `FAILED: ${verified.problem?.reason}`}, ${fmt(verified.pruned?.events ?? 0)} events proven by their recorded hashes.`);
 } finally {

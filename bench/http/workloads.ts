@@ -113,6 +113,8 @@ export async function logActionLoad(
   seconds: number,
 ) {
   let next = 0;
+  // Each answer's latency and when it came, for the p99 of a window within the load.
+  const answers: { at: number; ms: number }[] = [];
   const result = await autocannon({
     url: `${server.base}/trpc/logAction`,
     connections: callers,
@@ -121,7 +123,10 @@ export async function logActionLoad(
     headers: { authorization: server.authorization, 'content-type': 'application/json' },
     setupClient: (client) => {
       client.setBody(JSON.stringify(entries(next++)));
-      client.on('response', () => client.setBody(JSON.stringify(entries(next++))));
+      client.on('response', (_status, _bytes, ms) => {
+        answers.push({ at: performance.now(), ms });
+        client.setBody(JSON.stringify(entries(next++)));
+      });
     },
   });
   const failed = result.non2xx + result.errors + result.timeouts;
@@ -130,6 +135,12 @@ export async function logActionLoad(
     rate: result.requests.total / result.duration,
     p50: result.latency.p50,
     p99: result.latency.p99,
+    /** The p99 of the calls answered between two moments (performance.now()). */
+    p99Between: (from: number, to: number) =>
+      percentile(
+        answers.filter((a) => a.at >= from && a.at <= to).map((a) => a.ms),
+        99,
+      ),
   };
 }
 

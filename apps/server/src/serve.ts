@@ -6,9 +6,11 @@ import { buildApp } from './app';
 import { allowedHosts, type Config } from './config';
 import { type Opened, signCheckpoint } from './start-up';
 
+const SUMMARY_INTERVAL_MS = 3_600_000;
+
 /**
  * Serves HTTP over opened services until a signal says stop. `schedule` runs the
- * periodic checkpoint signer and retention: in one process only, when several share the
+ * periodic checkpoint signer, retention and month summaries: in one process only, when several share the
  * database.
  * Resolves with the address once listening.
  */
@@ -50,6 +52,16 @@ export async function serve(
           });
         }, config.RETENTION_INTERVAL_MINUTES * 60_000)
       : undefined;
+  // A run that drops a month takes what it records from the month's summary rather than
+  // reading the month while appends compete for the disk: months are summarised here once
+  // sealed, which costs a catalogue query when every month already is.
+  const summaries = options.schedule
+    ? setInterval(() => {
+        services.retention.summarizeSealedMonths().catch((err: unknown) => {
+          app.log.error({ err }, 'could not summarise sealed months');
+        });
+      }, SUMMARY_INTERVAL_MS)
+    : undefined;
 
   // In a worker, the terminal's SIGINT and SIGHUP reach every process at once: the
   // primary alone answers them, by sending each worker the SIGTERM handled here.
@@ -64,6 +76,7 @@ export async function serve(
     else app.log.info({ signal }, 'shutting down');
     clearInterval(timer);
     clearInterval(retention);
+    clearInterval(summaries);
     await app.close();
     await services.verifications.idle();
     await store.close();

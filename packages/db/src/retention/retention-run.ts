@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { LegalHoldCriteria, RetentionPolicy } from '@auditlog/audit';
+import { partitionName } from '../append/partitions';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import type { ArchiveRecord } from './archive-writer';
 import { expiredSql, heldSql } from './expiry-sql';
+import { readMonth, summaryOf } from './month-summary';
 import { isMonthPartition, type MonthPartition, partitionTable } from './partitions-expired';
 
 export interface RetentionRunRecord {
@@ -114,10 +116,11 @@ export class RetentionRunSteps {
    * Drops an expired month without making appends wait. A plain DETACH or DROP takes the
    * log's ACCESS EXCLUSIVE lock, which every insert queues behind; DETACH … CONCURRENTLY
    * does not, but cannot run in a transaction. So the month is first named in the run's
-   * record, then detached, then read for its counts and seq ranges, recorded and dropped
-   * in one transaction. A run killed in between leaves a detached (or half-detached)
-   * table that a run named: the next run finishes it (finishDetached), and until then
-   * verification reports those events missing, which they are from the log.
+   * record, then detached, then its counts and seq ranges are recorded (from its summary,
+   * or read) and the table dropped in one transaction. A run killed in between leaves a
+   * detached (or half-detached) table that a run named: the next run finishes it
+   * (finishDetached), and until then verification reports those events missing, which
+   * they are from the log.
    */
   async dropPartition(runId: string, partition: MonthPartition): Promise<void> {
     await this.prisma.retentionRun.update({
@@ -129,30 +132,17 @@ export class RetentionRunSteps {
     await this.dropDetached(runId, partition.name);
   }
 
-  /** Records a detached month's events as pruned by the run, and drops its table. */
+  /**
+   * Records a detached month's events as pruned by the run, and drops its table. The
+   * month's summary says what it held when it has one that still matches (taken once the
+   * month was sealed); otherwise the month is read.
+   */
   private async dropDetached(runId: string, name: string): Promise<void> {
-    const table = partitionTable(name);
     await this.prisma.$transaction(async (tx) => {
-      // Left to itself PostgreSQL reads a big month with two parallel workers, taking
-      // every core of a small server from the appenders: a run should cost them one.
-      await tx.$executeRaw`SET LOCAL max_parallel_workers_per_gather = 0`;
-      const counts = await tx.$queryRaw<{ action: string; n: bigint; lo: bigint; hi: bigint }[]>`
-        SELECT action, count(*) AS n, min(seq) AS lo, max(seq) AS hi FROM ${table} GROUP BY action`;
-      // Seqs stay far below 2^53: numbers hold them exactly.
-      const total = counts.reduce((n, c) => n + Number(c.n), 0);
-      const lo = Math.min(...counts.map((c) => Number(c.lo)));
-      const hi = Math.max(...counts.map((c) => Number(c.hi)));
-      // One read usually does: a month's events are one run of seqs unless late events
-      // were numbered among the next month's.
-      const ranges =
-        total === hi - lo + 1
-          ? [{ from: BigInt(lo), to: BigInt(hi) }]
-          : await tx.$queryRaw<{ from: bigint; to: bigint }[]>`
-              SELECT min(seq) AS from, max(seq) AS to
-              FROM (SELECT seq, seq - row_number() OVER (ORDER BY seq) AS island FROM ${table}) s
-              GROUP BY island ORDER BY 1`;
-      await this.recordDeleted(tx, runId, total > 0 ? ranges : [], counts);
-      await tx.$executeRaw`DROP TABLE ${table}`;
+      const { counts, ranges } = (await summaryOf(tx, name)) ?? (await readMonth(tx, name));
+      await this.recordDeleted(tx, runId, ranges, counts);
+      await tx.monthSummary.deleteMany({ where: { partition: name } });
+      await tx.$executeRaw`DROP TABLE ${partitionTable(name)}`;
     });
   }
 
@@ -191,15 +181,20 @@ export class RetentionRunSteps {
     now: Date,
   ): Promise<boolean> {
     return this.prisma.$transaction(async (tx) => {
-      const gone = await tx.$queryRaw<{ seq: bigint; action: string }[]>`
+      // The log's trigger would forget a month's summary once per row: see below.
+      await tx.$executeRaw`SET LOCAL auditlog.retention_batch = 'on'`;
+      const gone = await tx.$queryRaw<{ seq: bigint; action: string; createdAt: Date }[]>`
         DELETE FROM "AuditLog" a USING (
           SELECT seq, "createdAt" FROM "AuditLog"
           WHERE ${expiredSql(policy, now)} AND NOT ${heldSql(holds)} AND seq < ${covered}
           LIMIT ${BATCH}
         ) d
         WHERE a.seq = d.seq AND a."createdAt" = d."createdAt"
-        RETURNING a.seq, a.action`;
+        RETURNING a.seq, a.action, a."createdAt"`;
       if (gone.length === 0) return false;
+      await tx.monthSummary.deleteMany({
+        where: { partition: { in: [...new Set(gone.map((g) => partitionName(g.createdAt)))] } },
+      });
       const counts = new Map<string, number>();
       for (const g of gone) counts.set(g.action, (counts.get(g.action) ?? 0) + 1);
       await this.recordDeleted(

@@ -12,6 +12,7 @@ import { latestCheckpoint } from '../tree/checkpoints';
 import type { ArchiveStorage } from './archive-storage';
 import { ArchiveError, type ArchiveScope, writeArchive } from './archive-writer';
 import { expiredSql, heldSql } from './expiry-sql';
+import { summarizeSealedMonths } from './month-summary';
 import { longestPeriodDays, monthPartitions } from './partitions-expired';
 import { type RetentionRunRecord, RetentionRunSteps, toRun } from './retention-run';
 
@@ -147,6 +148,14 @@ export class RetentionStore {
         whole: Number(r.deleted) === totals.get(r.month),
       })),
     };
+  }
+
+  /**
+   * Summarises the sealed months that have no summary yet (the server does it hourly), so
+   * that a run dropping them need not read them. Returns the months summarised.
+   */
+  summarizeSealedMonths(): Promise<string[]> {
+    return summarizeSealedMonths(this.prisma);
   }
 
   /** Runs newest first. */

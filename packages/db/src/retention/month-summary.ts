@@ -1,0 +1,102 @@
+import type { Prisma, PrismaClient } from '../generated/prisma/client';
+import { monthPartitions, partitionTable } from './partitions-expired';
+
+/** What a run records of a month it drops: its events per action and its seq ranges. */
+export interface MonthContents {
+  counts: { action: string; n: bigint }[];
+  /** Inclusive. */
+  ranges: { from: bigint; to: bigint }[];
+}
+
+// A month is summarised once it ended this long ago. The log's triggers forget a summary
+// when a row dated 8 days back or more is written; the extra day covers a writer whose
+// transaction (and so its now()) began before the summary's.
+const SEALED_AFTER_DAYS = 9;
+
+/** Reads a month partition for what a run records of it. */
+export async function readMonth(
+  tx: Prisma.TransactionClient,
+  name: string,
+): Promise<MonthContents> {
+  const table = partitionTable(name);
+  // Left to itself PostgreSQL reads a big month with two parallel workers, taking every
+  // core of a small server from the appenders: reading a month should cost them one.
+  await tx.$executeRaw`SET LOCAL max_parallel_workers_per_gather = 0`;
+  const counts = await tx.$queryRaw<{ action: string; n: bigint; lo: bigint; hi: bigint }[]>`
+    SELECT action, count(*) AS n, min(seq) AS lo, max(seq) AS hi FROM ${table} GROUP BY action`;
+  if (counts.length === 0) return { counts, ranges: [] };
+  // Seqs stay far below 2^53: numbers hold them exactly.
+  const total = counts.reduce((n, c) => n + Number(c.n), 0);
+  const lo = Math.min(...counts.map((c) => Number(c.lo)));
+  const hi = Math.max(...counts.map((c) => Number(c.hi)));
+  // One read usually does: a month's events are one run of seqs unless late events were
+  // numbered among the next month's.
+  const ranges =
+    total === hi - lo + 1
+      ? [{ from: BigInt(lo), to: BigInt(hi) }]
+      : await tx.$queryRaw<{ from: bigint; to: bigint }[]>`
+          SELECT min(seq) AS from, max(seq) AS to
+          FROM (SELECT seq, seq - row_number() OVER (ORDER BY seq) AS island FROM ${table}) s
+          GROUP BY island ORDER BY 1`;
+  return { counts: counts.map(({ action, n }) => ({ action, n })), ranges };
+}
+
+/**
+ * Summarises every sealed month that has no summary yet, one transaction each, and
+ * returns their names. Each month is locked against writes while it is read (SHARE
+ * lets appends to other months and every reader through), so a write either lands
+ * before the read or after the summary, where its trigger forgets the summary.
+ */
+export async function summarizeSealedMonths(prisma: PrismaClient): Promise<string[]> {
+  const [clock] = await prisma.$queryRaw<{ now: Date }[]>`SELECT now() AS now`;
+  const sealedBefore = (clock?.now.getTime() ?? 0) - SEALED_AFTER_DAYS * 86_400_000;
+  const known = new Set(
+    (await prisma.monthSummary.findMany({ select: { partition: true } })).map((s) => s.partition),
+  );
+  const due = (await monthPartitions(prisma)).filter(
+    (p) => p.end.getTime() <= sealedBefore && !known.has(p.name),
+  );
+  for (const { name } of due) {
+    await prisma.$transaction(async (tx) => {
+      await tx.$executeRaw`LOCK TABLE ${partitionTable(name)} IN SHARE MODE`;
+      const { counts, ranges } = await readMonth(tx, name);
+      await tx.monthSummary.upsert({
+        where: { partition: name },
+        create: {
+          partition: name,
+          events: counts.reduce((n, c) => n + c.n, 0n),
+          byAction: Object.fromEntries(counts.map((c) => [c.action, Number(c.n)])),
+          ranges: ranges.map((r) => [Number(r.from), Number(r.to)]),
+        },
+        update: {},
+      });
+    });
+  }
+  return due.map((p) => p.name);
+}
+
+/**
+ * A dropped month's summary, if it has one that still matches the table: its first and
+ * last seq (two index probes) must be the summary's, or the month is read instead.
+ */
+export async function summaryOf(
+  tx: Prisma.TransactionClient,
+  name: string,
+): Promise<MonthContents | undefined> {
+  const summary = await tx.monthSummary.findUnique({ where: { partition: name } });
+  if (!summary) return undefined;
+  const ranges = (summary.ranges as [number, number][]).map(([from, to]) => ({
+    from: BigInt(from),
+    to: BigInt(to),
+  }));
+  const [bounds] = await tx.$queryRaw<{ lo: bigint | null; hi: bigint | null }[]>`
+    SELECT min(seq) AS lo, max(seq) AS hi FROM ${partitionTable(name)}`;
+  if (bounds?.lo !== (ranges[0]?.from ?? null) || bounds?.hi !== (ranges.at(-1)?.to ?? null)) {
+    return undefined;
+  }
+  const counts = Object.entries(summary.byAction as Record<string, number>).map(([action, n]) => ({
+    action,
+    n: BigInt(n),
+  }));
+  return { counts, ranges };
+}

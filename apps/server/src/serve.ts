@@ -54,14 +54,15 @@ export async function serve(
       : undefined;
   // A run that drops a month takes what it records from the month's summary rather than
   // reading the month while appends compete for the disk: months are summarised here once
-  // sealed, which costs a catalogue query when every month already is.
-  const summaries = options.schedule
-    ? setInterval(() => {
-        services.retention.summarizeSealedMonths().catch((err: unknown) => {
-          app.log.error({ err }, 'could not summarise sealed months');
-        });
-      }, SUMMARY_INTERVAL_MS)
-    : undefined;
+  // sealed, which costs a catalogue query when every month already is. Also a minute
+  // after start, so that a server restarted more often than hourly still gets to it.
+  const summarise = () => {
+    services.retention.summarizeSealedMonths().catch((err: unknown) => {
+      app.log.error({ err }, 'could not summarise sealed months');
+    });
+  };
+  const summaries = options.schedule ? setInterval(summarise, SUMMARY_INTERVAL_MS) : undefined;
+  const firstSummaries = options.schedule ? setTimeout(summarise, 60_000) : undefined;
 
   // In a worker, the terminal's SIGINT and SIGHUP reach every process at once: the
   // primary alone answers them, by sending each worker the SIGTERM handled here.
@@ -77,6 +78,7 @@ export async function serve(
     clearInterval(timer);
     clearInterval(retention);
     clearInterval(summaries);
+    clearTimeout(firstSummaries);
     await app.close();
     await services.verifications.idle();
     await store.close();

@@ -11,9 +11,14 @@ CREATE TABLE "MonthSummary" (
     CONSTRAINT "MonthSummary_pkey" PRIMARY KEY ("partition")
 );
 
--- A write to a sealed month makes its summary wrong: the summary goes, in the writer's
--- transaction, and a run reads the month again. Row triggers on the log are cloned to
--- every partition, where TG_TABLE_NAME names the month written.
+-- A write to a sealed month makes its summary wrong, so the summary goes in the writer's
+-- transaction and a run reads the month again. Imports of old events forget the
+-- summaries of their months as they append (append.ts): a row trigger on every insert
+-- cost appends about a tenth of their INSERT time. Updates cannot change what a summary
+-- holds (AuditLog_no_update refuses any change to a seq, an action or a time). Deletes
+-- come only from retention, whose batches forget the months they delete from once per
+-- batch, or from someone deleting by hand: this trigger forgets the month for them. Row
+-- triggers on the log are cloned to every partition, where TG_TABLE_NAME names the month.
 CREATE FUNCTION "MonthSummary_forget"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   DELETE FROM "MonthSummary" WHERE "partition" = TG_TABLE_NAME;
@@ -21,17 +26,6 @@ BEGIN
 END
 $$;
 
--- Only rows dated 8 days back or more call the function: appends (a client id dates an
--- event at most 7 days back) only evaluate the condition. Imports of old events and
--- deletes by hand call it. Updates need no trigger: AuditLog_no_update refuses any that
--- would change a seq, an action or a time.
-CREATE TRIGGER "AuditLog_sealed_insert" AFTER INSERT ON "AuditLog" FOR EACH ROW
-    WHEN (NEW."createdAt" < now() - interval '8 days')
-    EXECUTE FUNCTION "MonthSummary_forget"();
-
--- A retention run's own batches forget the months they delete from themselves, once per
--- batch rather than once per row.
-CREATE TRIGGER "AuditLog_sealed_delete" AFTER DELETE ON "AuditLog" FOR EACH ROW
-    WHEN (OLD."createdAt" < now() - interval '8 days'
-        AND current_setting('auditlog.retention_batch', true) IS DISTINCT FROM 'on')
+CREATE TRIGGER "AuditLog_summarised_delete" AFTER DELETE ON "AuditLog" FOR EACH ROW
+    WHEN (current_setting('auditlog.retention_batch', true) IS DISTINCT FROM 'on')
     EXECUTE FUNCTION "MonthSummary_forget"();

@@ -95,7 +95,11 @@ export async function appendBatch(
   entries: PreparedEntry[],
   knownPartitions: Set<string>,
 ): Promise<AppendResult[]> {
-  if (!entries.every((e) => knownPartitions.has(partitionName(e.createdAt)))) {
+  const oldest = Date.now() - SUMMARISED_AFTER_MS;
+  if (
+    !entries.every((e) => knownPartitions.has(partitionName(e.createdAt))) ||
+    entries.some((e) => e.createdAt.getTime() < oldest)
+  ) {
     return appendChecked(sql, entries, knownPartitions);
   }
   return entries.some((e) => e.clientId)
@@ -220,10 +224,17 @@ async function appendInOneStatement(
   }));
 }
 
+// Events older than this come only from imports (a client id dates an event at most 7
+// days back), and may land in a month that retention has summarised (MonthSummary).
+const SUMMARISED_AFTER_MS = 7 * 86_400_000;
+
 /**
- * A batch whose probe was overtaken by a racing retry, or a month with no partition yet:
- * the same statement, in one transaction that takes the log's lock first, so that no
- * other writer can store one of these ids, or make a partition, in between.
+ * A batch whose probe was overtaken by a racing retry, a month with no partition yet, or
+ * an import of old events: the same statement, in one transaction that takes the log's
+ * lock first, so that no other writer can store one of these ids, or make a partition, in
+ * between. Old events make the summaries of their months wrong, so those go in the same
+ * transaction; the DELETE runs after the insert (which waits while a month is being
+ * summarised) and so sees a summary committed meanwhile.
  */
 async function appendChecked(
   sql: RawSql,
@@ -237,7 +248,15 @@ async function appendChecked(
       entries.map((e) => e.createdAt),
       knownPartitions,
     );
-    return probeAndAppend(tx, entries);
+    const results = await probeAndAppend(tx, entries);
+    const oldest = Date.now() - SUMMARISED_AFTER_MS;
+    const months = entries.filter((e) => e.createdAt.getTime() < oldest);
+    if (months.length > 0) {
+      await tx.query('DELETE FROM "MonthSummary" WHERE partition = ANY($1::text[])', [
+        [...new Set(months.map((e) => partitionName(e.createdAt)))],
+      ]);
+    }
+    return results;
   });
 }
 

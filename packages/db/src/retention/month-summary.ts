@@ -8,9 +8,9 @@ export interface MonthContents {
   ranges: { from: bigint; to: bigint }[];
 }
 
-// A month is summarised once it ended this long ago. The log's triggers forget a summary
-// when a row dated 8 days back or more is written; the extra day covers a writer whose
-// transaction (and so its now()) began before the summary's.
+// A month is summarised once it ended this long ago (by the database's clock). Appends
+// of events dated more than 7 days back (imports) forget their months' summaries; the
+// two days between cover a request checked just before the summary, and clock skew.
 const SEALED_AFTER_DAYS = 9;
 
 /** Reads a month partition for what a run records of it. */
@@ -45,7 +45,8 @@ export async function readMonth(
  * Summarises every sealed month that has no summary yet, one transaction each, and
  * returns their names. Each month is locked against writes while it is read (SHARE
  * lets appends to other months and every reader through), so a write either lands
- * before the read or after the summary, where its trigger forgets the summary.
+ * before the read or after the summary, which it then forgets (see MonthSummary's
+ * migration).
  */
 export async function summarizeSealedMonths(prisma: PrismaClient): Promise<string[]> {
   const [clock] = await prisma.$queryRaw<{ now: Date }[]>`SELECT now() AS now`;

@@ -10,8 +10,8 @@ const SUMMARY_INTERVAL_MS = 3_600_000;
 
 /**
  * Serves HTTP over opened services until a signal says stop. `schedule` runs the
- * periodic checkpoint signer, retention and month summaries: in one process only, when several share the
- * database.
+ * periodic checkpoint signer, retention and month summaries: in one process only, when
+ * several share the database.
  * Resolves with the address once listening.
  */
 export async function serve(

@@ -95,12 +95,11 @@ export async function appendBatch(
   entries: PreparedEntry[],
   knownPartitions: Set<string>,
 ): Promise<AppendResult[]> {
-  const oldest = Date.now() - SUMMARISED_AFTER_MS;
-  if (
-    !entries.every((e) => knownPartitions.has(partitionName(e.createdAt))) ||
-    entries.some((e) => e.createdAt.getTime() < oldest)
-  ) {
+  if (!entries.every((e) => knownPartitions.has(partitionName(e.createdAt)))) {
     return appendChecked(sql, entries, knownPartitions);
+  }
+  if (summarisedMonths(entries).length > 0) {
+    return appendImported(sql, entries, knownPartitions);
   }
   return entries.some((e) => e.clientId)
     ? appendWithClientIds(sql, entries, knownPartitions)
@@ -125,6 +124,49 @@ async function appendWithClientIds(
     if (!isUniqueViolation(error)) throw error;
     return appendChecked(sql, entries, knownPartitions);
   }
+}
+
+/**
+ * Old events (an import): appended as with client ids, and in the same transaction the
+ * summaries of their months are forgotten (see forgetSummaries).
+ */
+async function appendImported(
+  sql: RawSql,
+  entries: PreparedEntry[],
+  knownPartitions: Set<string>,
+): Promise<AppendResult[]> {
+  try {
+    return await sql.transaction(async (tx) => {
+      const results = await probeAndAppend(tx, entries);
+      await forgetSummaries(tx, entries);
+      return results;
+    });
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    return appendChecked(sql, entries, knownPartitions);
+  }
+}
+
+// Events older than this come only from imports (a client id dates an event at most 7
+// days back), and may land in a month that retention has summarised (MonthSummary).
+const SUMMARISED_AFTER_MS = 7 * 86_400_000;
+
+/** The months of the batch's events old enough to have been summarised. */
+function summarisedMonths(entries: PreparedEntry[]): string[] {
+  const oldest = Date.now() - SUMMARISED_AFTER_MS;
+  const old = entries.filter((e) => e.createdAt.getTime() < oldest);
+  return [...new Set(old.map((e) => partitionName(e.createdAt)))];
+}
+
+/**
+ * An old event makes its month's summary wrong, so the summary goes in the transaction
+ * that appends it. This DELETE runs after the insert, which waits while the month is
+ * being summarised, and so sees a summary committed meanwhile.
+ */
+async function forgetSummaries(tx: Queryable, entries: PreparedEntry[]): Promise<void> {
+  const months = summarisedMonths(entries);
+  if (months.length === 0) return;
+  await tx.query('DELETE FROM "MonthSummary" WHERE partition = ANY($1::text[])', [months]);
 }
 
 /**
@@ -224,17 +266,10 @@ async function appendInOneStatement(
   }));
 }
 
-// Events older than this come only from imports (a client id dates an event at most 7
-// days back), and may land in a month that retention has summarised (MonthSummary).
-const SUMMARISED_AFTER_MS = 7 * 86_400_000;
-
 /**
- * A batch whose probe was overtaken by a racing retry, a month with no partition yet, or
- * an import of old events: the same statement, in one transaction that takes the log's
- * lock first, so that no other writer can store one of these ids, or make a partition, in
- * between. Old events make the summaries of their months wrong, so those go in the same
- * transaction; the DELETE runs after the insert (which waits while a month is being
- * summarised) and so sees a summary committed meanwhile.
+ * A batch whose probe was overtaken by a racing retry, or a month with no partition yet:
+ * the same statement, in one transaction that takes the log's lock first, so that no
+ * other writer can store one of these ids, or make a partition, in between.
  */
 async function appendChecked(
   sql: RawSql,
@@ -249,13 +284,7 @@ async function appendChecked(
       knownPartitions,
     );
     const results = await probeAndAppend(tx, entries);
-    const oldest = Date.now() - SUMMARISED_AFTER_MS;
-    const months = entries.filter((e) => e.createdAt.getTime() < oldest);
-    if (months.length > 0) {
-      await tx.query('DELETE FROM "MonthSummary" WHERE partition = ANY($1::text[])', [
-        [...new Set(months.map((e) => partitionName(e.createdAt)))],
-      ]);
-    }
+    await forgetSummaries(tx, entries);
     return results;
   });
 }

@@ -98,9 +98,6 @@ export async function appendBatch(
   if (!entries.every((e) => knownPartitions.has(partitionName(e.createdAt)))) {
     return appendChecked(sql, entries, knownPartitions);
   }
-  if (summarisedMonths(entries).length > 0) {
-    return appendImported(sql, entries, knownPartitions);
-  }
   return entries.some((e) => e.clientId)
     ? appendWithClientIds(sql, entries, knownPartitions)
     : appendInOneStatement(sql, entries);
@@ -119,23 +116,8 @@ async function appendWithClientIds(
   knownPartitions: Set<string>,
 ): Promise<AppendResult[]> {
   try {
-    return await probeAndAppend(sql, entries);
-  } catch (error) {
-    if (!isUniqueViolation(error)) throw error;
-    return appendChecked(sql, entries, knownPartitions);
-  }
-}
-
-/**
- * Old events (an import): appended as with client ids, and in the same transaction the
- * summaries of their months are forgotten (see forgetSummaries).
- */
-async function appendImported(
-  sql: RawSql,
-  entries: PreparedEntry[],
-  knownPartitions: Set<string>,
-): Promise<AppendResult[]> {
-  try {
+    if (summarisedMonths(entries).length === 0) return await probeAndAppend(sql, entries);
+    // Old events (an import): their months' summaries go in the same transaction.
     return await sql.transaction(async (tx) => {
       const results = await probeAndAppend(tx, entries);
       await forgetSummaries(tx, entries);
@@ -147,8 +129,9 @@ async function appendImported(
   }
 }
 
-// Events older than this come only from imports (a client id dates an event at most 7
-// days back), and may land in a month that retention has summarised (MonthSummary).
+// Events older than this come only from imports (an API client's id dates an event at
+// most 7 days back; ids made here are new), and may land in a month that retention has
+// summarised (MonthSummary).
 const SUMMARISED_AFTER_MS = 7 * 86_400_000;
 
 /** The months of the batch's events old enough to have been summarised. */

@@ -1,4 +1,4 @@
-import type { RetentionPolicy } from '@auditlog/audit';
+import { periodsOf, type RetentionPolicy } from '@auditlog/audit';
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
 
 export interface MonthPartition {
@@ -43,6 +43,21 @@ export function longestPeriodDays(policy: RetentionPolicy): number | undefined {
   const periods = [policy.defaultDays, ...policy.overrides.map((o) => o.days)];
   if (periods.includes('forever')) return undefined;
   return Math.max(...(periods as number[]));
+}
+
+/**
+ * Whether a month may hold an event the policy has expired at `now`: it starts before now
+ * minus the shortest finite period (a day earlier, for intervals counted in the
+ * session's time zone). Months after that are not searched at all.
+ */
+export function mayHoldExpired(
+  partition: MonthPartition,
+  policy: RetentionPolicy,
+  now: Date,
+): boolean {
+  const finite = periodsOf(policy).filter((p): p is number => p !== 'forever');
+  if (finite.length === 0) return false;
+  return partition.start.getTime() < now.getTime() - (Math.min(...finite) - 1) * 86_400_000;
 }
 
 /**

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { LegalHoldCriteria, RetentionPolicy } from '@auditlog/audit';
-import { partitionName } from '../append/partitions';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import type { ArchiveRecord } from './archive-writer';
 import { expiredSql, heldSql } from './expiry-sql';
@@ -172,29 +171,34 @@ export class RetentionRunSteps {
     }
   }
 
-  /** Deletes one batch of expired, unheld, covered events; false when none is left. */
+  /**
+   * Deletes one batch of a month's expired, unheld, covered events; false when none is
+   * left. It deletes from the month's own table: through the log, PostgreSQL planned and
+   * opened every month's table and indexes for each batch, and a batch of 5,000 took
+   * about 155 ms at 10,000,000 events against 12–19 ms this way (EXPLAIN ANALYZE).
+   */
   async deleteBatch(
     runId: string,
+    partition: MonthPartition,
     policy: RetentionPolicy,
     holds: LegalHoldCriteria[],
     covered: bigint,
     now: Date,
   ): Promise<boolean> {
+    const table = partitionTable(partition.name);
     return this.prisma.$transaction(async (tx) => {
-      // The log's trigger would forget a month's summary once per row: see below.
+      // The log's trigger would forget the month's summary once per row: see below.
       await tx.$executeRaw`SET LOCAL auditlog.retention_batch = 'on'`;
-      const gone = await tx.$queryRaw<{ seq: bigint; action: string; createdAt: Date }[]>`
-        DELETE FROM "AuditLog" a USING (
-          SELECT seq, "createdAt" FROM "AuditLog"
+      const gone = await tx.$queryRaw<{ seq: bigint; action: string }[]>`
+        DELETE FROM ${table} a USING (
+          SELECT seq, "createdAt" FROM ${table}
           WHERE ${expiredSql(policy, now)} AND NOT ${heldSql(holds)} AND seq < ${covered}
           LIMIT ${BATCH}
         ) d
         WHERE a.seq = d.seq AND a."createdAt" = d."createdAt"
-        RETURNING a.seq, a.action, a."createdAt"`;
+        RETURNING a.seq, a.action`;
       if (gone.length === 0) return false;
-      await tx.monthSummary.deleteMany({
-        where: { partition: { in: [...new Set(gone.map((g) => partitionName(g.createdAt)))] } },
-      });
+      await tx.monthSummary.deleteMany({ where: { partition: partition.name } });
       const counts = new Map<string, number>();
       for (const g of gone) counts.set(g.action, (counts.get(g.action) ?? 0) + 1);
       await this.recordDeleted(

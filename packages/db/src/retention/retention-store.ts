@@ -13,7 +13,12 @@ import type { ArchiveStorage } from './archive-storage';
 import { ArchiveError, type ArchiveScope, writeArchive } from './archive-writer';
 import { expiredSql, heldSql } from './expiry-sql';
 import { summarizeSealedMonths } from './month-summary';
-import { longestPeriodDays, monthPartitions } from './partitions-expired';
+import {
+  longestPeriodDays,
+  type MonthPartition,
+  mayHoldExpired,
+  monthPartitions,
+} from './partitions-expired';
 import { type RetentionRunRecord, RetentionRunSteps, toRun } from './retention-run';
 
 export interface LegalHold {
@@ -210,12 +215,17 @@ export class RetentionStore {
           await this.archive(steps, { runId, policy, holds, covered, now, checkpoint });
         }
         const longest = longestPeriodDays(policy);
+        const partial: MonthPartition[] = [];
         for (const partition of await monthPartitions(this.prisma)) {
           if (await steps.wholeMonthExpired(partition, policy, holds, covered, now, longest)) {
             await steps.dropPartition(runId, partition);
+          } else if (mayHoldExpired(partition, policy, now)) {
+            partial.push(partition);
           }
         }
-        while (await steps.deleteBatch(runId, policy, holds, covered, now)) {}
+        for (const partition of partial) {
+          while (await steps.deleteBatch(runId, partition, policy, holds, covered, now)) {}
+        }
       }
       await this.prisma.retentionRun.update({
         where: { id: runId },

@@ -116,11 +116,12 @@ async function appendWithClientIds(
   knownPartitions: Set<string>,
 ): Promise<AppendResult[]> {
   try {
-    if (summarisedMonths(entries).length === 0) return await probeAndAppend(sql, entries);
+    const months = summarisedMonths(entries);
+    if (months.length === 0) return await probeAndAppend(sql, entries);
     // Old events (an import): their months' summaries go in the same transaction.
     return await sql.transaction(async (tx) => {
       const results = await probeAndAppend(tx, entries);
-      await forgetSummaries(tx, entries);
+      await forgetSummaries(tx, months);
       return results;
     });
   } catch (error) {
@@ -146,8 +147,7 @@ function summarisedMonths(entries: PreparedEntry[]): string[] {
  * that appends it. This DELETE runs after the insert, which waits while the month is
  * being summarised, and so sees a summary committed meanwhile.
  */
-async function forgetSummaries(tx: Queryable, entries: PreparedEntry[]): Promise<void> {
-  const months = summarisedMonths(entries);
+async function forgetSummaries(tx: Queryable, months: string[]): Promise<void> {
   if (months.length === 0) return;
   await tx.query('DELETE FROM "MonthSummary" WHERE partition = ANY($1::text[])', [months]);
 }
@@ -267,7 +267,7 @@ async function appendChecked(
       knownPartitions,
     );
     const results = await probeAndAppend(tx, entries);
-    await forgetSummaries(tx, entries);
+    await forgetSummaries(tx, summarisedMonths(entries));
     return results;
   });
 }

@@ -2,12 +2,12 @@ import {
   actionFilter,
   type LegalHoldCriteria,
   overridesInOrder,
-  periodsOf,
   type RetentionPeriod,
   type RetentionPolicy,
 } from '@auditlog/audit';
 import { Prisma } from '../generated/prisma/client';
 import { actionSql, actorSql } from '../query/search-sql';
+import { shortestPeriodDays } from './partitions-expired';
 
 const days = (period: RetentionPeriod) =>
   period === 'forever' ? Prisma.sql`NULL::integer` : Prisma.sql`${period}::integer`;
@@ -51,8 +51,8 @@ export function heldSql(holds: LegalHoldCriteria[]): Prisma.Sql {
  * are held to their own period.
  */
 export function expiredSql(policy: RetentionPolicy, now: Date): Prisma.Sql {
-  const finite = periodsOf(policy).filter((p): p is number => p !== 'forever');
-  if (finite.length === 0) return Prisma.sql`false`;
-  return Prisma.sql`"createdAt" < ${now}::timestamptz - make_interval(days => ${Math.min(...finite)}::integer)
+  const shortest = shortestPeriodDays(policy);
+  if (shortest === undefined) return Prisma.sql`false`;
+  return Prisma.sql`"createdAt" < ${now}::timestamptz - make_interval(days => ${shortest}::integer)
     AND "createdAt" < ${now}::timestamptz - make_interval(days => ${retentionDaysSql(policy)})`;
 }

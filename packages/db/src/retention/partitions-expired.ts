@@ -40,9 +40,18 @@ export async function monthPartitions(
  * events' actions, without reading them.
  */
 export function longestPeriodDays(policy: RetentionPolicy): number | undefined {
-  const periods = [policy.defaultDays, ...policy.overrides.map((o) => o.days)];
+  const periods = periodsOf(policy);
   if (periods.includes('forever')) return undefined;
   return Math.max(...(periods as number[]));
+}
+
+/**
+ * The shortest finite period of the policy, or undefined when every event is kept for
+ * ever: no event younger than it has expired.
+ */
+export function shortestPeriodDays(policy: RetentionPolicy): number | undefined {
+  const finite = periodsOf(policy).filter((p): p is number => p !== 'forever');
+  return finite.length === 0 ? undefined : Math.min(...finite);
 }
 
 /**
@@ -55,9 +64,9 @@ export function mayHoldExpired(
   policy: RetentionPolicy,
   now: Date,
 ): boolean {
-  const finite = periodsOf(policy).filter((p): p is number => p !== 'forever');
-  if (finite.length === 0) return false;
-  return partition.start.getTime() < now.getTime() - (Math.min(...finite) - 1) * 86_400_000;
+  const shortest = shortestPeriodDays(policy);
+  if (shortest === undefined) return false;
+  return partition.start.getTime() < now.getTime() - (shortest - 1) * 86_400_000;
 }
 
 /**

@@ -3,6 +3,7 @@ import {
   AuditInputError,
   captureAuditContext,
   createAuditClient,
+  type LogInput,
   NotDeliveredError,
   QueueFullError,
   withAuditContext,
@@ -155,6 +156,10 @@ describe('the SDK against the real server', () => {
     const sdk = client({ url: 'http://127.0.0.1:9' });
     expect(() => sdk.logAction({ actorId: 'x', action: 'Not An Action' })).toThrow(AuditInputError);
     expect(() => sdk.logAction({ action: 'doc.viewed' })).toThrow('actorId');
+    // A key the schema does not know is named, not silently left out.
+    expect(() =>
+      sdk.logAction({ actorId: 'x', action: 'doc.viewed', colour: 'red' } as LogInput),
+    ).toThrow(/colour/);
     expect(sdk.stats().queued).toBe(0);
   });
 

@@ -17,10 +17,11 @@ import { backoffMs, isRetryable, retryAfterMs, statusOf } from './retry';
 // Room in a request for tRPC's framing around the events.
 const REQUEST_BYTES = LIMITS.requestBytes - 64 * 1024;
 
-// The entry is built as one literal of the schema's fields, in this order, rather than by
-// spreading the caller's object and overriding fields: redefining spread properties made
-// V8 miss its inline caches on every call and hand zod a dictionary-mode object, which
-// was the larger part of logAction's time in a host app.
+// The entry is built as one literal of the schema's fields rather than by spreading the
+// caller's object and overriding some of them: redefining spread properties missed V8's
+// inline caches on every call (5 µs a call in a tight loop against 0.04 µs for the
+// literal), and zod's reads of the result missed too. It was half of logAction's time in
+// a host app.
 const ENTRY_KEYS = new Set(Object.keys(auditEntrySchema.shape));
 
 function hasUnknownKey(input: object): boolean {

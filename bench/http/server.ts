@@ -10,6 +10,8 @@ export interface RunningServer {
   base: string;
   /** `Bearer …` for a key with every scope. */
   authorization: string;
+  /** The admin's session cookie, for what only a person who is an admin may do. */
+  adminCookie: string;
   process: ChildProcess;
   stop(): Promise<void>;
 }
@@ -54,9 +56,11 @@ export async function startServer(
     if (i > 600) throw new Error('the server did not start within a minute');
     await new Promise((r) => setTimeout(r, 100));
   }
+  const { authorization, adminCookie } = await signIn(base);
   return {
     base,
-    authorization: await apiKey(base),
+    authorization,
+    adminCookie,
     process: child,
     async stop() {
       child.kill('SIGTERM');
@@ -65,21 +69,25 @@ export async function startServer(
   };
 }
 
+/** POSTs a tRPC mutation, with a session cookie if given. */
+export function mutate(base: string, path: string, body: unknown, cookie = ''): Promise<Response> {
+  return fetch(`${base}/trpc/${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie },
+    body: JSON.stringify(body),
+  });
+}
+
 /** Signs in as the admin and makes a key with every scope, as an operator would. */
-async function apiKey(base: string): Promise<string> {
-  const post = (path: string, body: unknown, cookie = '') =>
-    fetch(`${base}/trpc/${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', cookie },
-      body: JSON.stringify(body),
-    });
-  const signIn = await post('auth.signIn', ADMIN);
-  const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  const created = await post(
+async function signIn(base: string): Promise<{ authorization: string; adminCookie: string }> {
+  const signedIn = await mutate(base, 'auth.signIn', ADMIN);
+  const adminCookie = (signedIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  const created = await mutate(
+    base,
     'apiKeys.create',
     { name: 'bench', scopes: ['log:write', 'log:read', 'log:export'] },
-    cookie,
+    adminCookie,
   );
   const body = (await created.json()) as { result: { data: { secret: string } } };
-  return `Bearer ${body.result.data.secret}`;
+  return { authorization: `Bearer ${body.result.data.secret}`, adminCookie };
 }

@@ -77,25 +77,32 @@ export async function summarizeSealedMonths(prisma: PrismaClient): Promise<strin
 }
 
 /**
- * A dropped month's summary, if it has one that still matches the table: its first and
- * last seq (two index probes) must be the summary's, or the month is read instead.
+ * Takes a dropped month's summary, deleting it (the month is going), and answers it if it
+ * still matches the table: its first and last seq must be the summary's, or the month is
+ * read instead. One statement: the two index probes run in the DELETE's RETURNING.
  */
-export async function summaryOf(
+export async function takeSummary(
   tx: Prisma.TransactionClient,
   name: string,
 ): Promise<MonthContents | undefined> {
-  const summary = await tx.monthSummary.findUnique({ where: { partition: name } });
+  const table = partitionTable(name);
+  const [summary] = await tx.$queryRaw<
+    {
+      byAction: Record<string, number>;
+      ranges: [number, number][];
+      lo: bigint | null;
+      hi: bigint | null;
+    }[]
+  >`
+    DELETE FROM "MonthSummary" WHERE partition = ${name}
+    RETURNING "byAction", ranges,
+      (SELECT min(seq) FROM ${table}) AS lo, (SELECT max(seq) FROM ${table}) AS hi`;
   if (!summary) return undefined;
-  const ranges = (summary.ranges as [number, number][]).map(([from, to]) => ({
-    from: BigInt(from),
-    to: BigInt(to),
-  }));
-  const [bounds] = await tx.$queryRaw<{ lo: bigint | null; hi: bigint | null }[]>`
-    SELECT min(seq) AS lo, max(seq) AS hi FROM ${partitionTable(name)}`;
-  if (bounds?.lo !== (ranges[0]?.from ?? null) || bounds?.hi !== (ranges.at(-1)?.to ?? null)) {
+  const ranges = summary.ranges.map(([from, to]) => ({ from: BigInt(from), to: BigInt(to) }));
+  if (summary.lo !== (ranges[0]?.from ?? null) || summary.hi !== (ranges.at(-1)?.to ?? null)) {
     return undefined;
   }
-  const counts = Object.entries(summary.byAction as Record<string, number>).map(([action, n]) => ({
+  const counts = Object.entries(summary.byAction).map(([action, n]) => ({
     action,
     n: BigInt(n),
   }));

@@ -217,9 +217,11 @@ export class RetentionStore {
         const longest = longestPeriodDays(policy);
         const partial: MonthPartition[] = [];
         for (const partition of await monthPartitions(this.prisma)) {
+          // A month that cannot hold an expired event is neither dropped nor searched.
+          if (!mayHoldExpired(partition, policy, now)) continue;
           if (await steps.wholeMonthExpired(partition, policy, holds, covered, now, longest)) {
             await steps.dropPartition(runId, partition);
-          } else if (mayHoldExpired(partition, policy, now)) {
+          } else {
             partial.push(partition);
           }
         }

@@ -1,12 +1,11 @@
 /**
  * Retention at scale on PostgreSQL: 1,000,000 events over 12 months (10,000,000 with
  * `--size large`), a policy under which the three oldest months have expired whole. The
- * run (partitions dropped, the boundary day deleted in batches), started through the
- * server's API as an admin would and run in the server's process as the scheduler's would
- * be, is timed from request to answer beside a plain
- * DELETE of the same rows from an unpartitioned copy with the same indexes, and the p99
- * of 64 concurrent logAction callers answered while the run lasts is set beside that of the
- * same load without a run.
+ * run (partitions dropped, the boundary day deleted in batches) is started through the
+ * server's API as an admin would, so it runs in the server's process as the scheduler's
+ * runs do, and is timed from request to answer beside a plain DELETE of the same rows
+ * from an unpartitioned copy with the same indexes. The p99 of 64 concurrent logAction
+ * callers answered while the run lasts is set beside that of the same load without a run.
  *
  *   pnpm build && pnpm --filter @auditlog/bench bench:retention [--size large] [--archive] [--reuse]
  *

@@ -69,13 +69,20 @@ export async function startServer(
   };
 }
 
-/** POSTs a tRPC mutation, with a session cookie if given. */
-export function mutate(base: string, path: string, body: unknown, cookie = ''): Promise<Response> {
-  return fetch(`${base}/trpc/${path}`, {
+/** POSTs a tRPC mutation, with a session cookie if given; a refusal throws. */
+export async function mutate(
+  base: string,
+  path: string,
+  body: unknown,
+  cookie = '',
+): Promise<Response> {
+  const response = await fetch(`${base}/trpc/${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', cookie },
     body: JSON.stringify(body),
   });
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+  return response;
 }
 
 /** Signs in as the admin and makes a key with every scope, as an operator would. */

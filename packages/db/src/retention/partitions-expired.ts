@@ -13,14 +13,17 @@ const NAME = /^AuditLog_y(\d{4})m(\d{2})$/;
 /** Whether a table's name is a month partition's (partitionName in append/ makes them). */
 export const isMonthPartition = (name: string) => NAME.test(name);
 
-/** The log's monthly partitions, oldest first (their names say their month). */
+/**
+ * The log's monthly partitions, oldest first (their names say their month); one a
+ * retention run left half-detached is not one any more (finishDetached completes it).
+ */
 export async function monthPartitions(
   prisma: Pick<PrismaClient, '$queryRawUnsafe'>,
 ): Promise<MonthPartition[]> {
   const rows = await prisma.$queryRawUnsafe<{ name: string }[]>(
     `SELECT c.relname AS name FROM pg_catalog.pg_inherits i
       JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
-      WHERE i.inhparent = '"AuditLog"'::regclass`,
+      WHERE i.inhparent = '"AuditLog"'::regclass AND NOT i.inhdetachpending`,
   );
   return rows
     .map(({ name }) => {

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { LegalHoldCriteria, RetentionPolicy } from '@auditlog/audit';
-import type { Prisma, PrismaClient } from '../generated/prisma/client';
+import { Prisma, type PrismaClient } from '../generated/prisma/client';
 import type { ArchiveRecord } from './archive-writer';
 import { expiredSql, heldSql } from './expiry-sql';
-import { readMonth, takeSummary } from './month-summary';
+import { type MonthContents, readMonth, takeSummary } from './month-summary';
 import { isMonthPartition, type MonthPartition, partitionTable } from './partitions-expired';
 
 export interface RetentionRunRecord {
@@ -45,41 +45,46 @@ const BATCH = 5_000;
 export class RetentionRunSteps {
   constructor(private readonly prisma: PrismaClient) {}
 
+  /**
+   * Starts a run, unless another holds the lease; one whose lease lapsed is marked
+   * interrupted. The lock serialises lease-taking across processes and is held for this
+   * short transaction only; it is taken before the statement that reads the runs, so
+   * that statement sees a run another process committed while this one waited.
+   */
   async takeLease(run: {
     dryRun: boolean;
     policy: RetentionPolicy;
     checkpointSize: bigint;
     checkpointRoot: string;
   }): Promise<string> {
-    return this.prisma.$transaction(async (tx) => {
-      // Serialises lease-taking across processes; held only for this short transaction.
+    const id = randomUUID();
+    const now = new Date();
+    const [live] = await this.prisma.$transaction(async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(7311, 1)`;
-      const running = await tx.retentionRun.findFirst({ where: { status: 'running' } });
-      if (running && running.leaseUntil > new Date()) throw new RetentionBusyError(running.id);
-      if (running) {
-        await tx.retentionRun.update({
-          where: { id: running.id },
-          data: { status: 'interrupted', finishedAt: new Date() },
-        });
-      }
-      const id = randomUUID();
-      await tx.retentionRun.create({
-        data: {
-          id,
-          status: 'running',
-          leaseUntil: new Date(Date.now() + LEASE_MS),
-          ...run,
-        },
-      });
-      return id;
+      return tx.$queryRaw<{ id: string }[]>`
+        WITH live AS (
+          SELECT id FROM "RetentionRun" WHERE status = 'running' AND "leaseUntil" > ${now}
+        ), lapsed AS (
+          UPDATE "RetentionRun" SET status = 'interrupted', "finishedAt" = ${now}
+          WHERE status = 'running' AND NOT EXISTS (SELECT 1 FROM live)
+        ), taken AS (
+          INSERT INTO "RetentionRun"
+            (id, status, "leaseUntil", "dryRun", policy, "checkpointSize", "checkpointRoot")
+          SELECT ${id}::uuid, 'running', ${leaseUntil()}, ${run.dryRun},
+            ${JSON.stringify(run.policy)}::jsonb, ${run.checkpointSize}, ${run.checkpointRoot}
+          WHERE NOT EXISTS (SELECT 1 FROM live)
+        )
+        SELECT id::text FROM live`;
     });
+    if (live) throw new RetentionBusyError(live.id);
+    return id;
   }
 
   /** Keeps the lease through long work (writing an archive) that records nothing yet. */
   async renewLease(runId: string): Promise<void> {
     await this.prisma.retentionRun.update({
       where: { id: runId },
-      data: { leaseUntil: new Date(Date.now() + LEASE_MS) },
+      data: { leaseUntil: leaseUntil() },
     });
   }
 
@@ -116,72 +121,109 @@ export class RetentionRunSteps {
   }
 
   /**
-   * Drops an expired month without making appends wait. A plain DETACH or DROP takes the
-   * log's ACCESS EXCLUSIVE lock, which every insert queues behind; DETACH … CONCURRENTLY
-   * does not, but cannot run in a transaction. So the month is first named in the run's
-   * record, then detached, then its counts and seq ranges are recorded (from its summary,
-   * or read) and the table dropped in one transaction. A run killed in between leaves a
-   * detached (or half-detached) table that a run named: the next run finishes it
-   * (finishDetached), and until then verification reports those events missing, which
-   * they are from the log.
+   * Takes expired months out of the log without making appends wait, and records their
+   * events as pruned by the run; their tables are left for dropPruned. A plain DETACH or
+   * DROP takes the log's ACCESS EXCLUSIVE lock, which every insert queues behind; DETACH
+   * … CONCURRENTLY does not, but cannot run in a transaction. So the months are first
+   * named in the run's record, then detached, then recorded and renamed in one
+   * transaction. A run killed in between leaves a detached (or half-detached) table that
+   * a run named: the next run finishes it (finishDetached), and until then verification
+   * reports those events missing, which they are from the log.
    */
-  async dropPartition(runId: string, partition: MonthPartition): Promise<void> {
+  async detachMonths(runId: string, names: string[]): Promise<void> {
+    if (names.length === 0) return;
     await this.prisma.retentionRun.update({
       where: { id: runId },
-      data: { partitionsDropped: { push: partition.name } },
+      data: { partitionsDropped: { push: names } },
     });
-    await this.prisma
-      .$executeRaw`ALTER TABLE "AuditLog" DETACH PARTITION ${partitionTable(partition.name)} CONCURRENTLY`;
-    await this.dropDetached(runId, partition.name);
+    for (const name of names) {
+      await this.prisma
+        .$executeRaw`ALTER TABLE "AuditLog" DETACH PARTITION ${partitionTable(name)} CONCURRENTLY`;
+    }
+    await this.recordDetached(runId, names);
   }
 
   /**
-   * Records a detached month's events as pruned by the run, and drops its table. The
-   * month's summary says what it held when it has one that still matches (taken once the
-   * month was sealed); otherwise the month is read.
+   * Records detached months' events as pruned by the run, and renames their tables to
+   * say so, in one transaction: a table so named is never recorded again. Each month's
+   * summary says what it held when it has one that still matches (taken once the month
+   * was sealed); otherwise the month is read.
    */
-  private async dropDetached(runId: string, name: string): Promise<void> {
+  private async recordDetached(runId: string, names: string[]): Promise<void> {
     await this.prisma.$transaction(async (tx) => {
-      const { counts, ranges } = (await takeSummary(tx, name)) ?? (await readMonth(tx, name));
-      await this.recordDeleted(tx, runId, ranges, counts);
-      await tx.$executeRaw`DROP TABLE ${partitionTable(name)}`;
+      const ranges: MonthContents['ranges'] = [];
+      const counts: MonthContents['counts'] = [];
+      for (const name of names) {
+        const month = (await takeSummary(tx, name)) ?? (await readMonth(tx, name));
+        ranges.push(...month.ranges);
+        counts.push(...month.counts);
+      }
+      await tx.$queryRaw`
+        WITH ranges AS (
+          SELECT f, t
+          FROM unnest(${ranges.map((r) => r.from)}::bigint[], ${ranges.map((r) => r.to)}::bigint[]) AS r(f, t)
+        ), counts AS (
+          SELECT action, sum(n)::bigint AS n
+          FROM unnest(${counts.map((c) => c.action)}::text[], ${counts.map((c) => c.n)}::bigint[]) AS c(action, n)
+          GROUP BY action
+        ), ${recordInto(runId)}`;
+      for (const name of names) {
+        await tx.$executeRaw`ALTER TABLE ${partitionTable(name)} RENAME TO ${prunedTable(name)}`;
+      }
     });
+  }
+
+  /**
+   * Drops months' tables once their events are recorded. Freeing a month's files takes
+   * the database a while (a 700 MB month about 150 ms at its COMMIT), and this holds no
+   * lock that appends or the run's other steps wait for: the run deletes its boundary
+   * rows meanwhile.
+   */
+  async dropPruned(names: string[]): Promise<void> {
+    if (names.length === 0) return;
+    await this.prisma.$executeRaw`DROP TABLE ${Prisma.join(names.map(prunedTable))}`;
   }
 
   /**
    * Months an earlier run named and began to drop but did not finish (its process died):
-   * a detach left pending is completed, and the detached table recorded and dropped by
-   * this run. Only tables a run named are touched, never one detached by hand.
+   * a detach left pending is completed, a detached table recorded by this run, and every
+   * such table dropped. Only tables a run named are touched, never one detached by hand.
    */
   async finishDetached(runId: string): Promise<void> {
-    const named = await this.prisma.$queryRaw<{ name: string; pending: boolean | null }[]>`
-      SELECT c.relname AS name, i.inhdetachpending AS pending
+    const named = await this.prisma.$queryRaw<
+      { name: string; recorded: boolean; pending: boolean | null }[]
+    >`
+      SELECT r.name, c.relname <> r.name AS recorded, i.inhdetachpending AS pending
       FROM (SELECT DISTINCT unnest("partitionsDropped") AS name FROM "RetentionRun") r
-      JOIN pg_catalog.pg_class c ON c.relname = r.name AND c.relkind = 'r'
+      JOIN pg_catalog.pg_class c
+        ON c.relname IN (r.name, r.name || ${PRUNED}) AND c.relkind = 'r'
       LEFT JOIN pg_catalog.pg_inherits i ON i.inhrelid = c.oid
       WHERE NOT c.relispartition OR i.inhdetachpending`;
-    for (const { name, pending } of named) {
-      if (!isMonthPartition(name)) continue;
-      if (pending) {
-        await this.prisma
-          .$executeRaw`ALTER TABLE "AuditLog" DETACH PARTITION ${partitionTable(name)} FINALIZE`;
-      }
+    const months = named.filter((n) => isMonthPartition(n.name));
+    for (const { name } of months.filter((n) => n.pending)) {
+      await this.prisma
+        .$executeRaw`ALTER TABLE "AuditLog" DETACH PARTITION ${partitionTable(name)} FINALIZE`;
+    }
+    const unrecorded = months.filter((n) => !n.recorded).map((n) => n.name);
+    if (unrecorded.length > 0) {
       await this.prisma.retentionRun.update({
         where: { id: runId },
-        data: { partitionsDropped: { push: name } },
+        data: { partitionsDropped: { push: unrecorded } },
       });
-      await this.dropDetached(runId, name);
+      await this.recordDetached(runId, unrecorded);
     }
+    await this.dropPruned(months.map((n) => n.name));
   }
 
   /**
-   * Deletes one batch of a month's expired, unheld, covered events; false when none is
-   * left. It deletes from the month's own table: through the log, PostgreSQL planned and
-   * opened every month's table and indexes for each batch, and a batch of 5,000 took
-   * about 155 ms at 10,000,000 events against 12–19 ms this way (EXPLAIN ANALYZE).
-   * Rows are found by their address (ctid) in the same statement, so no row is looked
-   * up again (26 ms against 36 ms for 5,000 joined back on seq and time; at 20,000 the
-   * join became a hash join over the whole month, 362 ms).
+   * Deletes one batch of a month's expired, unheld, covered events and records them in
+   * the run, in one statement; false when none was left. It deletes from the month's own
+   * table: through the log, PostgreSQL planned and opened every month's table and
+   * indexes for each batch, and a batch of 5,000 took about 155 ms at 10,000,000 events
+   * against 12–19 ms this way (EXPLAIN ANALYZE). Rows are found by their address (ctid)
+   * in the same statement, so no row is looked up again (26 ms against 36 ms for 5,000
+   * joined back on seq and time; at 20,000 the join became a hash join over the whole
+   * month, 362 ms).
    */
   async deleteBatch(
     runId: string,
@@ -192,75 +234,61 @@ export class RetentionRunSteps {
     now: Date,
   ): Promise<boolean> {
     const table = partitionTable(partition.name);
-    return this.prisma.$transaction(async (tx) => {
-      // The log's trigger would forget the month's summary once per row: see below.
-      await tx.$executeRaw`SET LOCAL auditlog.retention_batch = 'on'`;
-      // The month's summary is forgotten in the same statement, once, if anything went.
-      const gone = await tx.$queryRaw<{ seq: bigint; action: string }[]>`
-        WITH gone AS (
-          DELETE FROM ${table} WHERE ctid = ANY (ARRAY(
-            SELECT ctid FROM ${table}
-            WHERE ${expiredSql(policy, now)} AND NOT ${heldSql(holds)} AND seq < ${covered}
-            LIMIT ${BATCH}
-          ))
-          RETURNING seq, action
-        ), forgotten AS (
-          DELETE FROM "MonthSummary"
-          WHERE partition = ${partition.name} AND EXISTS (SELECT 1 FROM gone)
-        )
-        SELECT seq, action FROM gone`;
-      if (gone.length === 0) return false;
-      const counts = new Map<string, number>();
-      for (const g of gone) counts.set(g.action, (counts.get(g.action) ?? 0) + 1);
-      await this.recordDeleted(
-        tx,
-        runId,
-        islands(gone.map((g) => g.seq)),
-        [...counts].map(([action, n]) => ({ action, n: BigInt(n) })),
-      );
-      return true;
-    });
-  }
-
-  /**
-   * Adds deleted seqs and counts to the run, and renews its lease, in one statement: a
-   * run makes this call once per dropped month and per boundary batch, and under load
-   * each round trip to the database costs the run about 10 ms.
-   */
-  private async recordDeleted(
-    tx: Prisma.TransactionClient,
-    runId: string,
-    ranges: { from: bigint; to: bigint }[],
-    counts: { action: string; n: bigint }[],
-  ): Promise<void> {
-    const total = counts.reduce((sum, c) => sum + c.n, 0n);
-    await tx.$executeRaw`
-      WITH ranges AS (
-        INSERT INTO "PrunedRange" ("fromSeq", "toSeq", "runId")
-        SELECT f, t, ${runId}::uuid
-        FROM unnest(${ranges.map((r) => r.from)}::bigint[], ${ranges.map((r) => r.to)}::bigint[]) AS r(f, t)
-      )
-      UPDATE "RetentionRun" r SET
-        deleted = r.deleted + ${total}::bigint,
-        "byAction" = r."byAction" || COALESCE((
-          SELECT jsonb_object_agg(c.action, COALESCE((r."byAction" ->> c.action)::bigint, 0) + c.n)
-          FROM unnest(${counts.map((c) => c.action)}::text[], ${counts.map((c) => c.n)}::bigint[]) AS c(action, n)
-        ), '{}'::jsonb),
-        "leaseUntil" = ${new Date(Date.now() + LEASE_MS)}
-      WHERE r.id = ${runId}::uuid`;
+    // The log's trigger would forget the month's summary once per row; the setting (for
+    // this statement's transaction only) switches it off, and the statement forgets the
+    // summary once, if anything went. The setting is an uncorrelated subquery, which
+    // PostgreSQL evaluates once, before the first row is deleted.
+    const [recorded] = await this.prisma.$queryRaw<{ n: bigint }[]>`
+      WITH gone AS (
+        DELETE FROM ${table} WHERE ctid = ANY (ARRAY(
+          SELECT ctid FROM ${table}
+          WHERE ${expiredSql(policy, now)} AND NOT ${heldSql(holds)} AND seq < ${covered}
+          LIMIT ${BATCH}
+        )) AND (SELECT set_config('auditlog.retention_batch', 'on', true)) = 'on'
+        RETURNING seq, action
+      ), forgotten AS (
+        DELETE FROM "MonthSummary"
+        WHERE partition = ${partition.name} AND EXISTS (SELECT 1 FROM gone)
+      ), ranges AS (
+        SELECT min(seq) AS f, max(seq) AS t
+        FROM (SELECT seq, seq - row_number() OVER (ORDER BY seq) AS island FROM gone) s
+        GROUP BY island
+      ), counts AS (
+        SELECT action, count(*) AS n FROM gone GROUP BY action
+      ), ${recordInto(runId)}`;
+    return (recorded?.n ?? 0n) > 0n;
   }
 }
 
-/** Seqs as runs of consecutive numbers. */
-function islands(seqs: bigint[]): { from: bigint; to: bigint }[] {
-  const sorted = [...seqs].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const out: { from: bigint; to: bigint }[] = [];
-  for (const seq of sorted) {
-    const last = out.at(-1);
-    if (last && seq === last.to + 1n) last.to = seq;
-    else out.push({ from: seq, to: seq });
-  }
-  return out;
+const leaseUntil = () => new Date(Date.now() + LEASE_MS);
+
+// A detached month's table once its events are recorded as pruned (see recordDetached).
+const PRUNED = '_pruned';
+const prunedTable = (name: string) => {
+  if (!isMonthPartition(name)) throw new Error(`not a month partition: ${name}`);
+  return Prisma.raw(`"${name}${PRUNED}"`);
+};
+
+/**
+ * The end of a statement that adds deleted seqs and counts to the run and renews its
+ * lease: the statement defines `ranges(f, t)` (inclusive) and `counts(action, n)` before
+ * it. One statement, because under load each round trip to the database costs the run
+ * about 10 ms. Answers the number of events recorded.
+ */
+function recordInto(runId: string): Prisma.Sql {
+  return Prisma.sql`pruned AS (
+      INSERT INTO "PrunedRange" ("fromSeq", "toSeq", "runId")
+      SELECT f, t, ${runId}::uuid FROM ranges
+    )
+    UPDATE "RetentionRun" r SET
+      deleted = r.deleted + (SELECT COALESCE(sum(n), 0) FROM counts)::bigint,
+      "byAction" = r."byAction" || COALESCE((
+        SELECT jsonb_object_agg(c.action, COALESCE((r."byAction" ->> c.action)::bigint, 0) + c.n)
+        FROM counts c
+      ), '{}'::jsonb),
+      "leaseUntil" = ${leaseUntil()}
+    WHERE r.id = ${runId}::uuid
+    RETURNING (SELECT COALESCE(sum(n), 0) FROM counts)::bigint AS n`;
 }
 
 export function toRun(

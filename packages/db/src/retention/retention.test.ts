@@ -222,35 +222,46 @@ describe.each(TEST_DRIVERS)('a retention run killed while dropping a month, on %
       event(new Date('2026-03-10T00:00:00Z')),
       event(new Date('2026-03-11T00:00:00Z'), 'doc.viewed'),
       event(ago(1)),
+      event(new Date('2026-01-10T00:00:00Z')),
     ]);
     await t.store.integrated();
     await t.store.issueCheckpoint(generateKeyPairSync('ed25519').privateKey);
     const store = new RetentionStore(t.db);
     await store.setPolicy({ defaultDays: 90, overrides: [], archive: false });
-    // The killed run had named March and detached it; February was detached by hand.
+    // The killed run had named January and March. It detached both, recorded January's
+    // event as pruned and renamed its table, but died before dropping it; March it had
+    // not recorded yet. February was detached by hand.
+    const killed = '00000000-0000-4000-8000-000000000003';
     await tamper(
       t.db,
-      `INSERT INTO "RetentionRun" (id, "dryRun", status, "leaseUntil", "checkpointSize", "checkpointRoot", policy, "partitionsDropped")
-       VALUES ('00000000-0000-4000-8000-000000000003', false, 'running', now() - interval '1 minute', 4, '', '{}', ARRAY['AuditLog_y2026m03'])`,
+      `INSERT INTO "RetentionRun" (id, "dryRun", status, "leaseUntil", "checkpointSize", "checkpointRoot", policy, "partitionsDropped", deleted, "byAction")
+       VALUES ('${killed}', false, 'running', now() - interval '1 minute', 5, '', '{}', ARRAY['AuditLog_y2026m01', 'AuditLog_y2026m03'], 1, '{"doc.edited": 1}')`,
     );
-    await tamper(t.db, 'ALTER TABLE "AuditLog" DETACH PARTITION "AuditLog_y2026m03"');
-    await tamper(t.db, 'ALTER TABLE "AuditLog" DETACH PARTITION "AuditLog_y2026m02"');
+    await tamper(
+      t.db,
+      `INSERT INTO "PrunedRange" ("fromSeq", "toSeq", "runId") VALUES (4, 4, '${killed}')`,
+    );
+    for (const month of ['01', '03', '02']) {
+      await tamper(t.db, `ALTER TABLE "AuditLog" DETACH PARTITION "AuditLog_y2026m${month}"`);
+    }
+    await tamper(t.db, 'ALTER TABLE "AuditLog_y2026m01" RENAME TO "AuditLog_y2026m01_pruned"');
     expect((await t.store.verify()).problem?.reason).toBe('event 0 is missing');
 
     const run = await store.run({ dryRun: false, now: NOW });
+    // January is dropped, not counted again; March is recorded by this run.
     expect(run).toMatchObject({ deleted: 2, byAction: { 'doc.edited': 1, 'doc.viewed': 1 } });
     expect(run.partitionsDropped).toEqual(['AuditLog_y2026m03']);
     expect(run.ranges).toEqual([[1, 2]]);
     const tables = await testSql<{ name: string }>(
       t.db,
-      `SELECT relname AS name FROM pg_class WHERE relname IN ('AuditLog_y2026m02', 'AuditLog_y2026m03')`,
+      `SELECT relname AS name FROM pg_class WHERE relkind = 'r' AND relname LIKE 'AuditLog_y2026m0_%' ORDER BY 1`,
     );
     expect(tables.map((r) => r.name)).toEqual(['AuditLog_y2026m02']);
     // February's event is still missing from the log: nothing pretends it was pruned.
     expect(await t.store.verify()).toMatchObject({
       ok: false,
       problem: { reason: 'event 0 is missing' },
-      pruned: { events: 2 },
+      pruned: { events: 3 },
     });
   });
 });

@@ -75,36 +75,3 @@ export async function summarizeSealedMonths(prisma: PrismaClient): Promise<strin
   }
   return due.map((p) => p.name);
 }
-
-/**
- * Takes a dropped month's summary, deleting it (the month is going), and answers it if it
- * still matches the table: its first and last seq must be the summary's, or the month is
- * read instead. One statement: the two index probes run in the DELETE's RETURNING.
- */
-export async function takeSummary(
-  tx: Prisma.TransactionClient,
-  name: string,
-): Promise<MonthContents | undefined> {
-  const table = partitionTable(name);
-  const [summary] = await tx.$queryRaw<
-    {
-      byAction: Record<string, number>;
-      ranges: [number, number][];
-      lo: bigint | null;
-      hi: bigint | null;
-    }[]
-  >`
-    DELETE FROM "MonthSummary" WHERE partition = ${name}
-    RETURNING "byAction", ranges,
-      (SELECT min(seq) FROM ${table}) AS lo, (SELECT max(seq) FROM ${table}) AS hi`;
-  if (!summary) return undefined;
-  const ranges = summary.ranges.map(([from, to]) => ({ from: BigInt(from), to: BigInt(to) }));
-  if (summary.lo !== (ranges[0]?.from ?? null) || summary.hi !== (ranges.at(-1)?.to ?? null)) {
-    return undefined;
-  }
-  const counts = Object.entries(summary.byAction).map(([action, n]) => ({
-    action,
-    n: BigInt(n),
-  }));
-  return { counts, ranges };
-}

@@ -3,7 +3,7 @@ import type { LegalHoldCriteria, RetentionPolicy } from '@auditlog/audit';
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
 import type { ArchiveRecord } from './archive-writer';
 import { expiredSql, heldSql } from './expiry-sql';
-import { type MonthContents, readMonth, takeSummary } from './month-summary';
+import { readMonth } from './month-summary';
 import { isMonthPartition, type MonthPartition, partitionTable } from './partitions-expired';
 
 export interface RetentionRunRecord {
@@ -121,98 +121,108 @@ export class RetentionRunSteps {
   }
 
   /**
-   * Takes expired months out of the log without making appends wait, and records their
-   * events as pruned by the run; their tables are left for dropPruned. A plain DETACH or
-   * DROP takes the log's ACCESS EXCLUSIVE lock, which every insert queues behind; DETACH
-   * … CONCURRENTLY does not, but cannot run in a transaction. So the months are first
-   * named in the run's record, then detached, then recorded and renamed in one
-   * transaction. A run killed in between leaves a detached (or half-detached) table that
-   * a run named: the next run finishes it (finishDetached), and until then verification
-   * reports those events missing, which they are from the log.
+   * Names the months the run will drop before any is detached: a run killed while
+   * dropping leaves only tables a run named, which the next run finishes.
    */
-  async detachMonths(runId: string, names: string[]): Promise<void> {
+  async nameMonths(runId: string, names: string[]): Promise<void> {
     if (names.length === 0) return;
     await this.prisma.retentionRun.update({
       where: { id: runId },
       data: { partitionsDropped: { push: names } },
     });
-    for (const name of names) {
-      await this.prisma
-        .$executeRaw`ALTER TABLE "AuditLog" DETACH PARTITION ${partitionTable(name)} CONCURRENTLY`;
-    }
-    await this.recordDetached(runId, names);
   }
 
   /**
-   * Records detached months' events as pruned by the run, and renames their tables to
-   * say so, in one transaction: a table so named is never recorded again. Each month's
-   * summary says what it held when it has one that still matches (taken once the month
-   * was sealed); otherwise the month is read.
+   * Takes an expired month (named by nameMonths) out of the log without making appends
+   * wait, and records its events as pruned by the run; its table is left for dropMonth.
+   * A plain DETACH or DROP takes the log's ACCESS EXCLUSIVE lock, which every insert
+   * queues behind; DETACH … CONCURRENTLY does not, but cannot run in a transaction. A
+   * run killed in between leaves a detached (or half-detached) table that a run named:
+   * the next run finishes it (finishDetached), and until then verification reports those
+   * events missing, which they are from the log.
    */
-  private async recordDetached(runId: string, names: string[]): Promise<void> {
+  async detachMonth(runId: string, name: string): Promise<void> {
+    await this.prisma
+      .$executeRaw`ALTER TABLE "AuditLog" DETACH PARTITION ${partitionTable(name)} CONCURRENTLY`;
+    await this.recordMonth(runId, name);
+  }
+
+  /**
+   * Records a detached month's events as pruned by the run, all in one statement: a
+   * month is recorded whole or not at all, so finishDetached can tell by one seq whether
+   * it was. The month's summary says what it held when it still matches the table (its
+   * first and last seq; taken once the month was sealed, and deleted here as the month
+   * goes); otherwise the month is read.
+   */
+  private async recordMonth(runId: string, name: string): Promise<void> {
+    const table = partitionTable(name);
+    const [bySummary] = await this.prisma.$queryRaw<{ n: bigint }[]>`
+      WITH summary AS (
+        DELETE FROM "MonthSummary" WHERE partition = ${name}
+          AND (ranges -> 0 ->> 0)::bigint = (SELECT min(seq) FROM ${table})
+          AND (ranges -> -1 ->> 1)::bigint = (SELECT max(seq) FROM ${table})
+        RETURNING "byAction", ranges
+      ), ranges AS (
+        SELECT (r ->> 0)::bigint AS f, (r ->> 1)::bigint AS t
+        FROM summary, jsonb_array_elements(summary.ranges) r
+      ), counts AS (
+        SELECT c.key AS action, c.value::bigint AS n
+        FROM summary, jsonb_each_text(summary."byAction") c
+      ), ${recordInto(runId)}`;
+    if ((bySummary?.n ?? 0n) > 0n) return;
     await this.prisma.$transaction(async (tx) => {
-      const ranges: MonthContents['ranges'] = [];
-      const counts: MonthContents['counts'] = [];
-      for (const name of names) {
-        const month = (await takeSummary(tx, name)) ?? (await readMonth(tx, name));
-        ranges.push(...month.ranges);
-        counts.push(...month.counts);
-      }
+      await tx.$executeRaw`DELETE FROM "MonthSummary" WHERE partition = ${name}`;
+      const { counts, ranges } = await readMonth(tx, name);
       await tx.$queryRaw`
         WITH ranges AS (
           SELECT f, t
           FROM unnest(${ranges.map((r) => r.from)}::bigint[], ${ranges.map((r) => r.to)}::bigint[]) AS r(f, t)
         ), counts AS (
-          SELECT action, sum(n)::bigint AS n
+          SELECT action, n
           FROM unnest(${counts.map((c) => c.action)}::text[], ${counts.map((c) => c.n)}::bigint[]) AS c(action, n)
-          GROUP BY action
         ), ${recordInto(runId)}`;
-      for (const name of names) {
-        await tx.$executeRaw`ALTER TABLE ${partitionTable(name)} RENAME TO ${prunedTable(name)}`;
-      }
     });
   }
 
   /**
-   * Drops months' tables once their events are recorded. Freeing a month's files takes
-   * the database a while (a 700 MB month about 150 ms at its COMMIT), and this holds no
-   * lock that appends or the run's other steps wait for: the run deletes its boundary
-   * rows meanwhile.
+   * Drops a month's table once detachMonth has recorded it. Freeing a month's files
+   * takes the disk a while (150–200 ms for a 700 MB month, at the COMMIT) and holds no
+   * lock that appends or the run's other steps wait for, so the run goes on meanwhile.
    */
-  async dropPruned(names: string[]): Promise<void> {
-    if (names.length === 0) return;
-    await this.prisma.$executeRaw`DROP TABLE ${Prisma.join(names.map(prunedTable))}`;
+  async dropMonth(name: string): Promise<void> {
+    await this.prisma.$executeRaw`DROP TABLE ${partitionTable(name)}`;
   }
 
   /**
    * Months an earlier run named and began to drop but did not finish (its process died):
-   * a detach left pending is completed, a detached table recorded by this run, and every
-   * such table dropped. Only tables a run named are touched, never one detached by hand.
+   * a detach left pending is completed, a detached month not yet recorded is recorded by
+   * this run, and each is dropped. Only tables a run named are touched, never one
+   * detached by hand.
    */
   async finishDetached(runId: string): Promise<void> {
-    const named = await this.prisma.$queryRaw<
-      { name: string; recorded: boolean; pending: boolean | null }[]
-    >`
-      SELECT r.name, c.relname <> r.name AS recorded, i.inhdetachpending AS pending
+    const named = await this.prisma.$queryRaw<{ name: string; pending: boolean | null }[]>`
+      SELECT c.relname AS name, i.inhdetachpending AS pending
       FROM (SELECT DISTINCT unnest("partitionsDropped") AS name FROM "RetentionRun") r
-      JOIN pg_catalog.pg_class c
-        ON c.relname IN (r.name, r.name || ${PRUNED}) AND c.relkind = 'r'
+      JOIN pg_catalog.pg_class c ON c.relname = r.name AND c.relkind = 'r'
       LEFT JOIN pg_catalog.pg_inherits i ON i.inhrelid = c.oid
       WHERE NOT c.relispartition OR i.inhdetachpending`;
-    const months = named.filter((n) => isMonthPartition(n.name));
-    for (const { name } of months.filter((n) => n.pending)) {
-      await this.prisma
-        .$executeRaw`ALTER TABLE "AuditLog" DETACH PARTITION ${partitionTable(name)} FINALIZE`;
+    for (const { name, pending } of named) {
+      if (!isMonthPartition(name)) continue;
+      const table = partitionTable(name);
+      if (pending) {
+        await this.prisma.$executeRaw`ALTER TABLE "AuditLog" DETACH PARTITION ${table} FINALIZE`;
+      }
+      const [first] = await this.prisma.$queryRaw<{ recorded: boolean }[]>`
+        SELECT EXISTS (
+          SELECT 1 FROM "PrunedRange" p, (SELECT min(seq) AS seq FROM ${table}) m
+          WHERE p."fromSeq" <= m.seq AND p."toSeq" >= m.seq
+        ) AS recorded`;
+      if (!first?.recorded) {
+        await this.nameMonths(runId, [name]);
+        await this.recordMonth(runId, name);
+      }
+      await this.dropMonth(name);
     }
-    const unrecorded = months.filter((n) => !n.recorded).map((n) => n.name);
-    if (unrecorded.length > 0) {
-      await this.prisma.retentionRun.update({
-        where: { id: runId },
-        data: { partitionsDropped: { push: unrecorded } },
-      });
-      await this.recordDetached(runId, unrecorded);
-    }
-    await this.dropPruned(months.map((n) => n.name));
   }
 
   /**
@@ -261,13 +271,6 @@ export class RetentionRunSteps {
 }
 
 const leaseUntil = () => new Date(Date.now() + LEASE_MS);
-
-// A detached month's table once its events are recorded as pruned (see recordDetached).
-const PRUNED = '_pruned';
-const prunedTable = (name: string) => {
-  if (!isMonthPartition(name)) throw new Error(`not a month partition: ${name}`);
-  return Prisma.raw(`"${name}${PRUNED}"`);
-};
 
 /**
  * The end of a statement that adds deleted seqs and counts to the run and renews its

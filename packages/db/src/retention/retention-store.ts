@@ -220,16 +220,29 @@ export class RetentionStore {
           candidates.map((p) => steps.wholeMonthExpired(p, policy, holds, covered, now, longest)),
         );
         const dropped = candidates.filter((_, i) => whole[i]).map((p) => p.name);
-        await steps.detachMonths(runId, dropped);
-        // The dropped months' files are freed while the boundary rows are deleted.
-        await Promise.all([
-          steps.dropPruned(dropped),
-          (async () => {
-            for (const partition of candidates.filter((_, i) => !whole[i])) {
-              while (await steps.deleteBatch(runId, partition, policy, holds, covered, now)) {}
-            }
-          })(),
-        ]);
+        await steps.nameMonths(runId, dropped);
+        // The months go one after another (each detach waits for the one before) while
+        // the boundary rows are deleted, and each month's files are freed, which takes
+        // longest, as soon as it is recorded.
+        const drops: Promise<void>[] = [];
+        const months = async () => {
+          for (const name of dropped) {
+            await steps.detachMonth(runId, name);
+            drops.push(steps.dropMonth(name));
+          }
+        };
+        const boundary = async () => {
+          for (const partition of candidates.filter((_, i) => !whole[i])) {
+            while (await steps.deleteBatch(runId, partition, policy, holds, covered, now)) {}
+          }
+        };
+        // Every step started is waited for before the run ends, failed or not. A drop
+        // that failed fails the run; the next run drops the table.
+        const settled = await Promise.allSettled([months(), boundary()]);
+        const failed = [...settled, ...(await Promise.allSettled(drops))].find(
+          (r) => r.status === 'rejected',
+        );
+        if (failed) throw failed.reason;
       }
       const [finished, ranges] = await Promise.all([
         this.prisma.retentionRun.update({

@@ -228,9 +228,9 @@ describe.each(TEST_DRIVERS)('a retention run killed while dropping a month, on %
     await t.store.issueCheckpoint(generateKeyPairSync('ed25519').privateKey);
     const store = new RetentionStore(t.db);
     await store.setPolicy({ defaultDays: 90, overrides: [], archive: false });
-    // The killed run had named January and March. It detached both, recorded January's
-    // event as pruned and renamed its table, but died before dropping it; March it had
-    // not recorded yet. February was detached by hand.
+    // The killed run had named January and March and detached both. It recorded
+    // January's event as pruned but died before dropping its table, and had not recorded
+    // March yet. February was detached by hand.
     const killed = '00000000-0000-4000-8000-000000000003';
     await tamper(
       t.db,
@@ -244,7 +244,6 @@ describe.each(TEST_DRIVERS)('a retention run killed while dropping a month, on %
     for (const month of ['01', '03', '02']) {
       await tamper(t.db, `ALTER TABLE "AuditLog" DETACH PARTITION "AuditLog_y2026m${month}"`);
     }
-    await tamper(t.db, 'ALTER TABLE "AuditLog_y2026m01" RENAME TO "AuditLog_y2026m01_pruned"');
     expect((await t.store.verify()).problem?.reason).toBe('event 0 is missing');
 
     const run = await store.run({ dryRun: false, now: NOW });
@@ -254,7 +253,7 @@ describe.each(TEST_DRIVERS)('a retention run killed while dropping a month, on %
     expect(run.ranges).toEqual([[1, 2]]);
     const tables = await testSql<{ name: string }>(
       t.db,
-      `SELECT relname AS name FROM pg_class WHERE relkind = 'r' AND relname LIKE 'AuditLog_y2026m0_%' ORDER BY 1`,
+      `SELECT relname AS name FROM pg_class WHERE relname ~ '^AuditLog_y2026m0[1-3]$' ORDER BY 1`,
     );
     expect(tables.map((r) => r.name)).toEqual(['AuditLog_y2026m02']);
     // February's event is still missing from the log: nothing pretends it was pruned.

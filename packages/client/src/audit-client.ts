@@ -1,4 +1,3 @@
-import type { AppRouter } from '@auditlog/api';
 import {
   type AuditEntry,
   auditEntrySchema,
@@ -6,10 +5,10 @@ import {
   LIMITS,
   newEventId,
 } from '@auditlog/audit';
-import { createTRPCClient, httpLink } from '@trpc/client';
 import type { AuditClientOptions, AuditClientStats, Delivery, LogInput } from './client-options';
 import { currentAuditContext } from './context';
 import { AuditInputError, NotDeliveredError, QueueFullError } from './errors';
+import { logManyRequest } from './log-many';
 import { type Item, type Outcome, Receipt, whenSettled } from './receipt';
 import { redact, redactChanges } from './redact';
 import { backoffMs, isRetryable, retryAfterMs, statusOf } from './retry';
@@ -43,15 +42,7 @@ export function createAuditClient(options: AuditClientOptions) {
   const maxQueue = options.maxQueue ?? 10_000;
   const whenFull = options.whenFull ?? 'block';
   const { baseMs = 100, maxMs = 10_000 } = options.retry ?? {};
-  const trpc = createTRPCClient<AppRouter>({
-    links: [
-      httpLink({
-        url: `${options.url.replace(/\/$/, '')}/trpc`,
-        headers: { authorization: `Bearer ${options.apiKey}` },
-        fetch: options.fetch,
-      }),
-    ],
-  });
+  const logMany = logManyRequest(options);
 
   const queue: Item[] = [];
   const blocked: Item[] = [];
@@ -220,10 +211,11 @@ export function createAuditClient(options: AuditClientOptions) {
       let bytes = 0;
       while (batch.length < maxBatch && queue.length > 0) {
         const next = queue[0] as Item;
-        // Sized here, in one tight loop per batch, rather than in each logAction call.
-        next.bytes ??= JSON.stringify(next.entry).length;
-        if (batch.length > 0 && bytes + next.bytes > REQUEST_BYTES) break;
-        bytes += next.bytes;
+        // Serialised here, in one tight loop per batch, rather than in each logAction
+        // call; the request's body is made of these.
+        next.json ??= JSON.stringify(next.entry);
+        if (batch.length > 0 && bytes + next.json.length > REQUEST_BYTES) break;
+        bytes += next.json.length;
         batch.push(dequeue(queue.shift()) as Item);
       }
       sending += batch.length;
@@ -241,7 +233,7 @@ export function createAuditClient(options: AuditClientOptions) {
     for (let attempt = 0; ; attempt++) {
       try {
         stats.requests += 1;
-        const results = await trpc.logMany.mutate(batch.map((i) => i.entry));
+        const results = await logMany(batch.map((i) => i.json ?? JSON.stringify(i.entry)));
         for (const [i, item] of batch.entries()) {
           settle(item, { ok: true, delivery: results[i] as Delivery });
         }

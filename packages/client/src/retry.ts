@@ -1,11 +1,8 @@
-import { TRPCClientError } from '@trpc/client';
+import { DeliveryError } from './log-many';
 
 /** The HTTP status of a failed call, or undefined when no answer came (a network error). */
 export function statusOf(error: unknown): number | undefined {
-  if (!(error instanceof TRPCClientError)) return undefined;
-  const data = error.data as { httpStatus?: number } | undefined;
-  const response = (error.meta as { response?: Response } | undefined)?.response;
-  return data?.httpStatus ?? response?.status;
+  return error instanceof DeliveryError ? error.status : undefined;
 }
 
 /**
@@ -18,12 +15,9 @@ export function isRetryable(error: unknown): boolean {
   return status === undefined || status === 408 || status === 429 || status >= 500;
 }
 
-/** Seconds the server asked to wait (Retry-After), in milliseconds, if it said. */
+/** How long the server asked to wait (Retry-After), if it said. */
 export function retryAfterMs(error: unknown): number | undefined {
-  if (!(error instanceof TRPCClientError)) return undefined;
-  const response = (error.meta as { response?: Response } | undefined)?.response;
-  const seconds = Number(response?.headers.get('retry-after'));
-  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined;
+  return error instanceof DeliveryError ? error.retryAfterMs : undefined;
 }
 
 /**

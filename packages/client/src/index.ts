@@ -6,6 +6,7 @@ export * from './client-options';
 export * from './context';
 export * from './errors';
 export * from './http-capture';
+export { DeliveryError } from './log-many';
 export { Receipt } from './receipt';
 export * from './redact';
 export * from './request-info';

@@ -82,6 +82,18 @@ describe('auditEntrySchema', () => {
       expect.stringMatching(/^metadata: is \d+ bytes of JSON; the limit is 16384$/),
     ]);
     expect(problems({ ...seedExample, actorId: 'x'.repeat(LIMITS.actorId + 1) })).toHaveLength(1);
+    // `{"v":"…"}` is 8 bytes around the text: 4 bytes an emoji, 3 a euro sign.
+    const emoji = '😀'.repeat((LIMITS.metadataBytes - 8) / 4);
+    expect(problems({ ...seedExample, metadata: { v: emoji } })).toEqual([]);
+    expect(problems({ ...seedExample, metadata: { v: `${emoji}€` } })).toEqual([
+      'metadata: is 16387 bytes of JSON; the limit is 16384',
+    ]);
+  });
+
+  it('names the path of the part of metadata that cannot be kept', () => {
+    expect(problems({ ...seedExample, metadata: { a: [1, { b: Number.NaN }] } })).toEqual([
+      'metadata.a.1.b: must be a finite number',
+    ]);
   });
 
   it('refuses metadata nested past the depth limit', () => {

@@ -38,5 +38,7 @@ export function newEventId(at: Date = new Date()): string {
 
 /** The Unix time in milliseconds held in the first 48 bits of a UUIDv7. */
 export function uuid7Time(id: string): number {
-  return Number.parseInt(id.replaceAll('-', '').slice(0, 12), 16);
+  // The first 8 and the next 4 hex digits (after the hyphen): read for every event the
+  // server takes, where removing every hyphen first cost 4 times as much.
+  return Number.parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
 }

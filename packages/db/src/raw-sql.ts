@@ -24,6 +24,9 @@ export interface RawConnection extends Queryable {
   exec(script: string): Promise<void>;
 }
 
+/** An int8 as the drivers answer it: node-postgres a string, PGlite and Prisma a bigint. */
+export type Int8 = string | bigint | number;
+
 /** Whatever runs one parameterised statement: a raw connection, or Prisma. */
 export interface Queryable {
   query<Row>(text: string, params?: unknown[]): Promise<Row[]>;

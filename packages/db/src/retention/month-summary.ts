@@ -1,4 +1,5 @@
-import type { Prisma, PrismaClient } from '../generated/prisma/client';
+import { Prisma, type PrismaClient } from '../generated/prisma/client';
+import { type Int8, prismaQueryable, type Queryable } from '../raw-sql';
 import { monthPartitions, partitionTable } from './partitions-expired';
 
 /** What a run records of a month it drops: its events per action and its seq ranges. */
@@ -13,18 +14,17 @@ export interface MonthContents {
 // two days between cover a request checked just before the summary, and clock skew.
 const SEALED_AFTER_DAYS = 9;
 
-/** Reads a month partition for what a run records of it. */
-export async function readMonth(
-  tx: Prisma.TransactionClient,
-  name: string,
-): Promise<MonthContents> {
+/** Reads a month partition for what a run records of it (inside a transaction). */
+export async function readMonth(tx: Queryable, name: string): Promise<MonthContents> {
   const table = partitionTable(name);
   // Left to itself PostgreSQL reads a big month with two parallel workers, taking every
   // core of a small server from the appenders: reading a month should cost them one.
-  await tx.$executeRaw`SET LOCAL max_parallel_workers_per_gather = 0`;
-  const counts = await tx.$queryRaw<{ action: string; n: bigint; lo: bigint; hi: bigint }[]>`
-    SELECT action, count(*) AS n, min(seq) AS lo, max(seq) AS hi FROM ${table} GROUP BY action`;
-  if (counts.length === 0) return { counts, ranges: [] };
+  await tx.query('SET LOCAL max_parallel_workers_per_gather = 0');
+  const counts = await tx.query<{ action: string; n: Int8; lo: Int8; hi: Int8 }>(
+    Prisma.sql`SELECT action, count(*) AS n, min(seq) AS lo, max(seq) AS hi FROM ${table} GROUP BY action`
+      .text,
+  );
+  if (counts.length === 0) return { counts: [], ranges: [] };
   // Seqs stay far below 2^53: numbers hold them exactly.
   const total = counts.reduce((n, c) => n + Number(c.n), 0);
   const lo = Math.min(...counts.map((c) => Number(c.lo)));
@@ -34,11 +34,14 @@ export async function readMonth(
   const ranges =
     total === hi - lo + 1
       ? [{ from: BigInt(lo), to: BigInt(hi) }]
-      : await tx.$queryRaw<{ from: bigint; to: bigint }[]>`
-          SELECT min(seq) AS from, max(seq) AS to
-          FROM (SELECT seq, seq - row_number() OVER (ORDER BY seq) AS island FROM ${table}) s
-          GROUP BY island ORDER BY 1`;
-  return { counts: counts.map(({ action, n }) => ({ action, n })), ranges };
+      : (
+          await tx.query<{ from: Int8; to: Int8 }>(
+            Prisma.sql`SELECT min(seq) AS from, max(seq) AS to
+              FROM (SELECT seq, seq - row_number() OVER (ORDER BY seq) AS island FROM ${table}) s
+              GROUP BY island ORDER BY 1`.text,
+          )
+        ).map((r) => ({ from: BigInt(r.from), to: BigInt(r.to) }));
+  return { counts: counts.map(({ action, n }) => ({ action, n: BigInt(n) })), ranges };
 }
 
 /**
@@ -54,13 +57,13 @@ export async function summarizeSealedMonths(prisma: PrismaClient): Promise<strin
   const known = new Set(
     (await prisma.monthSummary.findMany({ select: { partition: true } })).map((s) => s.partition),
   );
-  const due = (await monthPartitions(prisma)).filter(
+  const due = (await monthPartitions(prismaQueryable(prisma))).filter(
     (p) => p.end.getTime() <= sealedBefore && !known.has(p.name),
   );
   for (const { name } of due) {
     await prisma.$transaction(async (tx) => {
       await tx.$executeRaw`LOCK TABLE ${partitionTable(name)} IN SHARE MODE`;
-      const { counts, ranges } = await readMonth(tx, name);
+      const { counts, ranges } = await readMonth(prismaQueryable(tx), name);
       await tx.monthSummary.upsert({
         where: { partition: name },
         create: {

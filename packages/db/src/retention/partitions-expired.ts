@@ -1,5 +1,6 @@
 import { periodsOf, type RetentionPolicy } from '@auditlog/audit';
-import { Prisma, type PrismaClient } from '../generated/prisma/client';
+import { Prisma } from '../generated/prisma/client';
+import type { Queryable } from '../raw-sql';
 
 export interface MonthPartition {
   name: string;
@@ -17,10 +18,8 @@ export const isMonthPartition = (name: string) => NAME.test(name);
  * The log's monthly partitions, oldest first (their names say their month); one a
  * retention run left half-detached is not one any more (finishDetached completes it).
  */
-export async function monthPartitions(
-  prisma: Pick<PrismaClient, '$queryRawUnsafe'>,
-): Promise<MonthPartition[]> {
-  const rows = await prisma.$queryRawUnsafe<{ name: string }[]>(
+export async function monthPartitions(db: Queryable): Promise<MonthPartition[]> {
+  const rows = await db.query<{ name: string }>(
     `SELECT c.relname AS name FROM pg_catalog.pg_inherits i
       JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
       WHERE i.inhparent = '"AuditLog"'::regclass AND NOT i.inhdetachpending`,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { LegalHoldCriteria, RetentionPolicy } from '@auditlog/audit';
-import { Prisma, type PrismaClient } from '../generated/prisma/client';
+import { Prisma } from '../generated/prisma/client';
+import type { Int8, Queryable, RawSql } from '../raw-sql';
 import type { ArchiveRecord } from './archive-writer';
 import { expiredSql, heldSql } from './expiry-sql';
 import { readMonth } from './month-summary';
@@ -43,7 +44,12 @@ const BATCH = 5_000;
 
 /** The steps of a run, over the database: each leaves the run's record true. */
 export class RetentionRunSteps {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(private readonly raw: RawSql) {}
+
+  /** Runs a statement built with Prisma.sql on the driver (see RetentionStore.run). */
+  private sql<Row>(statement: Prisma.Sql, on: Queryable = this.raw): Promise<Row[]> {
+    return on.query<Row>(statement.text, statement.values);
+  }
 
   /**
    * Starts a run, unless another holds the lease; one whose lease lapsed is marked
@@ -59,9 +65,10 @@ export class RetentionRunSteps {
   }): Promise<string> {
     const id = randomUUID();
     const now = new Date();
-    const [live] = await this.prisma.$transaction(async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(7311, 1)`;
-      return tx.$queryRaw<{ id: string }[]>`
+    const [live] = await this.raw.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock(7311, 1)');
+      return this.sql<{ id: string }>(
+        Prisma.sql`
         WITH live AS (
           SELECT id FROM "RetentionRun" WHERE status = 'running' AND "leaseUntil" > ${now}
         ), lapsed AS (
@@ -74,7 +81,9 @@ export class RetentionRunSteps {
             ${JSON.stringify(run.policy)}::jsonb, ${run.checkpointSize}, ${run.checkpointRoot}
           WHERE NOT EXISTS (SELECT 1 FROM live)
         )
-        SELECT id::text FROM live`;
+        SELECT id::text FROM live`,
+        tx,
+      );
     });
     if (live) throw new RetentionBusyError(live.id);
     return id;
@@ -82,10 +91,9 @@ export class RetentionRunSteps {
 
   /** Keeps the lease through long work (writing an archive) that records nothing yet. */
   async renewLease(runId: string): Promise<void> {
-    await this.prisma.retentionRun.update({
-      where: { id: runId },
-      data: { leaseUntil: leaseUntil() },
-    });
+    await this.sql(
+      Prisma.sql`UPDATE "RetentionRun" SET "leaseUntil" = ${leaseUntil()} WHERE id = ${runId}::uuid`,
+    );
   }
 
   /**
@@ -104,19 +112,22 @@ export class RetentionRunSteps {
   ): Promise<boolean> {
     if (partition.end > now) return false;
     const table = partitionTable(partition.name);
-    const [bounds] = await this.prisma.$queryRaw<{ newest: Date | null; last: bigint | null }[]>`
-      SELECT max("createdAt") AS newest, max(seq) AS last FROM ${table}`;
-    if (!bounds?.newest || bounds.last === null || bounds.last >= covered) return false;
+    const [bounds] = await this.sql<{ newest: Date | null; last: Int8 | null }>(
+      Prisma.sql`SELECT max("createdAt") AS newest, max(seq) AS last FROM ${table}`,
+    );
+    if (!bounds?.newest || bounds.last === null || BigInt(bounds.last) >= covered) return false;
     const surelyExpired =
       longest !== undefined && bounds.newest.getTime() < now.getTime() - longest * 86_400_000;
     if (!surelyExpired) {
-      const [kept] = await this.prisma.$queryRaw<{ any: boolean }[]>`
-        SELECT EXISTS (SELECT 1 FROM ${table} WHERE (${expiredSql(policy, now)}) IS NOT TRUE) AS any`;
+      const [kept] = await this.sql<{ any: boolean }>(
+        Prisma.sql`SELECT EXISTS (SELECT 1 FROM ${table} WHERE (${expiredSql(policy, now)}) IS NOT TRUE) AS any`,
+      );
       if (kept?.any) return false;
     }
     if (holds.length === 0) return true;
-    const [held] = await this.prisma.$queryRaw<{ any: boolean }[]>`
-      SELECT EXISTS (SELECT 1 FROM ${table} WHERE ${heldSql(holds)}) AS any`;
+    const [held] = await this.sql<{ any: boolean }>(
+      Prisma.sql`SELECT EXISTS (SELECT 1 FROM ${table} WHERE ${heldSql(holds)}) AS any`,
+    );
     return !held?.any;
   }
 
@@ -126,10 +137,10 @@ export class RetentionRunSteps {
    */
   async nameMonths(runId: string, names: string[]): Promise<void> {
     if (names.length === 0) return;
-    await this.prisma.retentionRun.update({
-      where: { id: runId },
-      data: { partitionsDropped: { push: names } },
-    });
+    await this.sql(
+      Prisma.sql`UPDATE "RetentionRun" SET "partitionsDropped" = "partitionsDropped" || ${names}::text[]
+        WHERE id = ${runId}::uuid`,
+    );
   }
 
   /**
@@ -142,8 +153,9 @@ export class RetentionRunSteps {
    * events missing, which they are from the log.
    */
   async detachMonth(runId: string, name: string): Promise<void> {
-    await this.prisma
-      .$executeRaw`ALTER TABLE "AuditLog" DETACH PARTITION ${partitionTable(name)} CONCURRENTLY`;
+    await this.sql(
+      Prisma.sql`ALTER TABLE "AuditLog" DETACH PARTITION ${partitionTable(name)} CONCURRENTLY`,
+    );
     await this.recordMonth(runId, name);
   }
 
@@ -156,7 +168,7 @@ export class RetentionRunSteps {
    */
   private async recordMonth(runId: string, name: string): Promise<void> {
     const table = partitionTable(name);
-    const [bySummary] = await this.prisma.$queryRaw<{ n: bigint }[]>`
+    const [bySummary] = await this.sql<{ n: Int8 }>(Prisma.sql`
       WITH summary AS (
         DELETE FROM "MonthSummary" WHERE partition = ${name}
           AND (ranges -> 0 ->> 0)::bigint = (SELECT min(seq) FROM ${table})
@@ -168,19 +180,22 @@ export class RetentionRunSteps {
       ), counts AS (
         SELECT c.key AS action, c.value::bigint AS n
         FROM summary, jsonb_each_text(summary."byAction") c
-      ), ${recordInto(runId)}`;
-    if ((bySummary?.n ?? 0n) > 0n) return;
-    await this.prisma.$transaction(async (tx) => {
-      await tx.$executeRaw`DELETE FROM "MonthSummary" WHERE partition = ${name}`;
+      ), ${recordInto(runId)}`);
+    if (BigInt(bySummary?.n ?? 0) > 0n) return;
+    await this.raw.transaction(async (tx) => {
+      await tx.query('DELETE FROM "MonthSummary" WHERE partition = $1', [name]);
       const { counts, ranges } = await readMonth(tx, name);
-      await tx.$queryRaw`
+      await this.sql(
+        Prisma.sql`
         WITH ranges AS (
           SELECT f, t
           FROM unnest(${ranges.map((r) => r.from)}::bigint[], ${ranges.map((r) => r.to)}::bigint[]) AS r(f, t)
         ), counts AS (
           SELECT action, n
           FROM unnest(${counts.map((c) => c.action)}::text[], ${counts.map((c) => c.n)}::bigint[]) AS c(action, n)
-        ), ${recordInto(runId)}`;
+        ), ${recordInto(runId)}`,
+        tx,
+      );
     });
   }
 
@@ -190,7 +205,7 @@ export class RetentionRunSteps {
    * lock that appends or the run's other steps wait for, so the run goes on meanwhile.
    */
   async dropMonth(name: string): Promise<void> {
-    await this.prisma.$executeRaw`DROP TABLE ${partitionTable(name)}`;
+    await this.sql(Prisma.sql`DROP TABLE ${partitionTable(name)}`);
   }
 
   /**
@@ -200,23 +215,23 @@ export class RetentionRunSteps {
    * detached by hand.
    */
   async finishDetached(runId: string): Promise<void> {
-    const named = await this.prisma.$queryRaw<{ name: string; pending: boolean | null }[]>`
+    const named = await this.sql<{ name: string; pending: boolean | null }>(Prisma.sql`
       SELECT c.relname AS name, i.inhdetachpending AS pending
       FROM (SELECT DISTINCT unnest("partitionsDropped") AS name FROM "RetentionRun") r
       JOIN pg_catalog.pg_class c ON c.relname = r.name AND c.relkind = 'r'
       LEFT JOIN pg_catalog.pg_inherits i ON i.inhrelid = c.oid
-      WHERE NOT c.relispartition OR i.inhdetachpending`;
+      WHERE NOT c.relispartition OR i.inhdetachpending`);
     for (const { name, pending } of named) {
       if (!isMonthPartition(name)) continue;
       const table = partitionTable(name);
       if (pending) {
-        await this.prisma.$executeRaw`ALTER TABLE "AuditLog" DETACH PARTITION ${table} FINALIZE`;
+        await this.sql(Prisma.sql`ALTER TABLE "AuditLog" DETACH PARTITION ${table} FINALIZE`);
       }
-      const [first] = await this.prisma.$queryRaw<{ recorded: boolean }[]>`
+      const [first] = await this.sql<{ recorded: boolean }>(Prisma.sql`
         SELECT EXISTS (
           SELECT 1 FROM "PrunedRange" p, (SELECT min(seq) AS seq FROM ${table}) m
           WHERE p."fromSeq" <= m.seq AND p."toSeq" >= m.seq
-        ) AS recorded`;
+        ) AS recorded`);
       if (!first?.recorded) {
         await this.nameMonths(runId, [name]);
         await this.recordMonth(runId, name);
@@ -248,7 +263,7 @@ export class RetentionRunSteps {
     // this statement's transaction only) switches it off, and the statement forgets the
     // summary once, if anything went. The setting is an uncorrelated subquery, which
     // PostgreSQL evaluates once, before the first row is deleted.
-    const [recorded] = await this.prisma.$queryRaw<{ n: bigint }[]>`
+    const [recorded] = await this.sql<{ n: Int8 }>(Prisma.sql`
       WITH gone AS (
         DELETE FROM ${table} WHERE ctid = ANY (ARRAY(
           SELECT ctid FROM ${table}
@@ -265,8 +280,8 @@ export class RetentionRunSteps {
         GROUP BY island
       ), counts AS (
         SELECT action, count(*) AS n FROM gone GROUP BY action
-      ), ${recordInto(runId)}`;
-    return (recorded?.n ?? 0n) > 0n;
+      ), ${recordInto(runId)}`);
+    return BigInt(recorded?.n ?? 0) > 0n;
   }
 }
 
@@ -294,10 +309,23 @@ function recordInto(runId: string): Prisma.Sql {
     RETURNING (SELECT COALESCE(sum(n), 0) FROM counts)::bigint AS n`;
 }
 
-export function toRun(
-  row: Prisma.RetentionRunGetPayload<object>,
-  ranges: { fromSeq: bigint; toSeq: bigint }[],
-): RetentionRunRecord {
+/** A RetentionRun row as Prisma or the driver answers it. */
+export interface RunRow {
+  id: string;
+  dryRun: boolean;
+  status: string;
+  startedAt: Date;
+  finishedAt: Date | null;
+  checkpointSize: Int8;
+  checkpointRoot: string;
+  deleted: Int8;
+  byAction: unknown;
+  partitionsDropped: string[];
+  archive: unknown;
+  error: string | null;
+}
+
+export function toRun(row: RunRow, ranges: { fromSeq: Int8; toSeq: Int8 }[]): RetentionRunRecord {
   return {
     id: row.id,
     dryRun: row.dryRun,

@@ -63,7 +63,9 @@ export class RetentionStore {
   }
 
   async policy(): Promise<RetentionPolicy> {
-    const row = await this.prisma.retentionSettings.findUnique({ where: { id: 1 } });
+    const [row] = await this.raw.query<{ policy: unknown }>(
+      'SELECT policy FROM "RetentionSettings" WHERE id = 1',
+    );
     return row ? retentionPolicySchema.parse(row.policy) : KEEP_EVERYTHING;
   }
 
@@ -100,8 +102,10 @@ export class RetentionStore {
   }
 
   private async standingHolds(): Promise<LegalHoldCriteria[]> {
-    const rows = await this.prisma.legalHold.findMany({ where: { releasedAt: null } });
-    return rows.map((r) => r.criteria as LegalHoldCriteria);
+    const rows = await this.raw.query<{ criteria: LegalHoldCriteria }>(
+      'SELECT criteria FROM "LegalHold" WHERE "releasedAt" IS NULL',
+    );
+    return rows.map((r) => r.criteria);
   }
 
   /** What `policy` would delete at `now`, under the standing holds. */
@@ -193,11 +197,7 @@ export class RetentionStore {
    */
   async run(options: { dryRun: boolean; now?: Date }): Promise<RetentionRunRecord> {
     const now = options.now ?? new Date();
-    const [[settings], checkpoint] = await Promise.all([
-      this.raw.query<{ policy: unknown }>('SELECT policy FROM "RetentionSettings" WHERE id = 1'),
-      latestCheckpoint(this.prisma),
-    ]);
-    const policy = settings ? retentionPolicySchema.parse(settings.policy) : KEEP_EVERYTHING;
+    const [policy, checkpoint] = await Promise.all([this.policy(), latestCheckpoint(this.prisma)]);
     const covered = BigInt(checkpoint?.treeSize ?? 0);
     const steps = new RetentionRunSteps(this.raw);
     const runId = await steps.takeLease({
@@ -217,11 +217,7 @@ export class RetentionStore {
         // Under load each round trip costs the run about 10 ms: what does not depend on
         // another step goes at once.
         const [holds, partitions] = await Promise.all([
-          this.raw
-            .query<{ criteria: LegalHoldCriteria }>(
-              'SELECT criteria FROM "LegalHold" WHERE "releasedAt" IS NULL',
-            )
-            .then((rows) => rows.map((r) => r.criteria)),
+          this.standingHolds(),
           monthPartitions(this.raw),
           steps.finishDetached(runId),
         ]);

@@ -21,8 +21,7 @@ export class DeliveryError extends Error {
  * input as the JSON body, the answer under `result.data`, an error under `error` with
  * its status), with fetch rather than through tRPC's client. The body is the events'
  * JSON joined, each made once when its batch was sized; through tRPC's client every
- * batch was serialised a second time, and its links and error objects cost the client
- * more CPU than the request itself.
+ * batch was serialised a second time.
  */
 export function logManyRequest(options: { url: string; apiKey: string; fetch?: typeof fetch }) {
   const endpoint = `${options.url.replace(/\/$/, '')}/trpc/logMany`;

@@ -14,6 +14,16 @@ export interface MonthContents {
 // two days between cover a request checked just before the summary, and clock skew.
 const SEALED_AFTER_DAYS = 9;
 
+/**
+ * The seqs of `source` (a table, or a query's name in a WITH) as runs of consecutive
+ * numbers: `f` to `t`, inclusive.
+ */
+export function seqIslands(source: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`SELECT min(seq) AS f, max(seq) AS t
+    FROM (SELECT seq, seq - row_number() OVER (ORDER BY seq) AS island FROM ${source}) s
+    GROUP BY island`;
+}
+
 /** Reads a month partition for what a run records of it (inside a transaction). */
 export async function readMonth(tx: Queryable, name: string): Promise<MonthContents> {
   const table = partitionTable(name);
@@ -35,12 +45,8 @@ export async function readMonth(tx: Queryable, name: string): Promise<MonthConte
     total === hi - lo + 1
       ? [{ from: BigInt(lo), to: BigInt(hi) }]
       : (
-          await tx.query<{ from: Int8; to: Int8 }>(
-            Prisma.sql`SELECT min(seq) AS from, max(seq) AS to
-              FROM (SELECT seq, seq - row_number() OVER (ORDER BY seq) AS island FROM ${table}) s
-              GROUP BY island ORDER BY 1`.text,
-          )
-        ).map((r) => ({ from: BigInt(r.from), to: BigInt(r.to) }));
+          await tx.query<{ f: Int8; t: Int8 }>(Prisma.sql`${seqIslands(table)} ORDER BY 1`.text)
+        ).map((r) => ({ from: BigInt(r.f), to: BigInt(r.t) }));
   return { counts: counts.map(({ action, n }) => ({ action, n: BigInt(n) })), ranges };
 }
 

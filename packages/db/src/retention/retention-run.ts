@@ -4,7 +4,7 @@ import { Prisma } from '../generated/prisma/client';
 import type { Int8, Queryable, RawSql } from '../raw-sql';
 import type { ArchiveRecord } from './archive-writer';
 import { expiredSql, heldSql } from './expiry-sql';
-import { readMonth } from './month-summary';
+import { readMonth, seqIslands } from './month-summary';
 import { isMonthPartition, type MonthPartition, partitionTable } from './partitions-expired';
 
 export interface RetentionRunRecord {
@@ -274,11 +274,7 @@ export class RetentionRunSteps {
       ), forgotten AS (
         DELETE FROM "MonthSummary"
         WHERE partition = ${partition.name} AND EXISTS (SELECT 1 FROM gone)
-      ), ranges AS (
-        SELECT min(seq) AS f, max(seq) AS t
-        FROM (SELECT seq, seq - row_number() OVER (ORDER BY seq) AS island FROM gone) s
-        GROUP BY island
-      ), counts AS (
+      ), ranges AS (${seqIslands(Prisma.raw('gone'))}), counts AS (
         SELECT action, count(*) AS n FROM gone GROUP BY action
       ), ${recordInto(runId)}`);
     return BigInt(recorded?.n ?? 0) > 0n;

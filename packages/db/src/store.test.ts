@@ -76,6 +76,22 @@ describe.each(TEST_DRIVERS)('AuditStore ordering, idempotency and filters on %s'
     );
   });
 
+  it('leaves no gap in the numbering when a batch holds an id already stored', async () => {
+    // The batch is first written as if every id were new, fails on the stored one, and is
+    // written again with it answered as a duplicate.
+    const [stored, b, c, d] = [newEventId(), newEventId(), newEventId(), newEventId()];
+    const [first] = await t.store.append([entry({ id: stored })]);
+    const retried = await t.store.append([b, stored, c].map((id) => entry({ id })));
+    expect(retried.map((r) => [r.duplicate, r.seq])).toEqual([
+      [false, (first?.seq ?? 0) + 1],
+      [true, first?.seq],
+      [false, (first?.seq ?? 0) + 2],
+    ]);
+    const [next] = await t.store.append([entry({ id: d })]);
+    expect(next?.seq).toBe((first?.seq ?? 0) + 3);
+    expect(await t.store.size()).toBe((first?.seq ?? 0) + 4);
+  });
+
   it('numbers concurrent appends 0..n-1 with no gap and no repeat', async () => {
     const before = await t.store.size();
     await Promise.all(

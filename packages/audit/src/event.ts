@@ -43,7 +43,7 @@ export const outcomes = ['success', 'failure'] as const;
  *
  * Not compiled here (z.compile generates code with `new Function`, which the dashboard's
  * Content-Security-Policy and fetch runtimes such as Workers refuse); the server compiles
- * its own copy (packages/api/src/routers/log.ts).
+ * its own copy (packages/api/src/routers/log.ts), and the SDK one where it may.
  */
 export const auditEntrySchema = z
   .object({

@@ -10,7 +10,9 @@ function network(statuses: { status: number; headers?: Record<string, string> }[
   const requests: { at: number; ids: string[] }[] = [];
   const fetch = async (url: string | URL | Request, init?: RequestInit) => {
     expect(String(url)).toBe('http://audit.test/trpc/logMany');
-    const events = JSON.parse(String(init?.body)) as { id: string }[];
+    const events = JSON.parse(new TextDecoder().decode(init?.body as Uint8Array)) as {
+      id: string;
+    }[];
     requests.push({ at: performance.now(), ids: events.map((e) => e.id) });
     const { status, headers } = statuses.shift() ?? { status: 200 };
     if (status !== 200) {

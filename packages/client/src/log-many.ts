@@ -19,9 +19,9 @@ export class DeliveryError extends Error {
 /**
  * Posts batches to the server's `logMany` procedure as tRPC's HTTP protocol has them (the
  * input as the JSON body, the answer under `result.data`, an error under `error` with
- * its status), with fetch rather than through tRPC's client. The body is the events'
- * JSON joined, each made once when its batch was sized; through tRPC's client every
- * batch was serialised a second time.
+ * its status), with fetch rather than through tRPC's client. The body is made once, as
+ * its batch is sized (see BatchBody); through tRPC's client every batch was serialised a
+ * second time.
  */
 export function logManyRequest(options: { url: string; apiKey: string; fetch?: typeof fetch }) {
   const endpoint = `${options.url.replace(/\/$/, '')}/trpc/logMany`;
@@ -30,12 +30,8 @@ export function logManyRequest(options: { url: string; apiKey: string; fetch?: t
     'content-type': 'application/json',
   };
   const post = options.fetch ?? fetch;
-  return async (eventsJson: string[]): Promise<LogManyOutput> => {
-    const response = await post(endpoint, {
-      method: 'POST',
-      headers,
-      body: `[${eventsJson.join(',')}]`,
-    });
+  return async (body: Uint8Array): Promise<LogManyOutput> => {
+    const response = await post(endpoint, { method: 'POST', headers, body });
     // A proxy in between may answer with something other than JSON.
     const answer = (await response.json().catch(() => undefined)) as
       | { result?: { data: LogManyOutput }; error?: { message?: string } }

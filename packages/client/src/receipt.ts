@@ -7,8 +7,6 @@ export type Outcome = { ok: true; delivery: Delivery } | { ok: false; error: Not
 /** One event on its way: queued, sending, or settled. */
 export interface Item {
   entry: AuditEntry;
-  /** It as JSON, once a batch has measured it. */
-  json?: string;
   /** Someone awaits its receipt. */
   awaited: boolean;
   /** Waiting in the queue (not yet sent, dropped or abandoned). */

@@ -29,7 +29,11 @@ export type Int8 = string | bigint | number;
 
 /** Whatever runs one parameterised statement: a raw connection, or Prisma. */
 export interface Queryable {
-  query<Row>(text: string, params?: unknown[]): Promise<Row[]>;
+  /**
+   * `prepared` names a statement whose text never changes: PostgreSQL parses and plans it
+   * once per connection (PGlite and Prisma run it as they run any other).
+   */
+  query<Row>(text: string, params?: unknown[], prepared?: string): Promise<Row[]>;
 }
 
 export function prismaQueryable(prisma: Pick<PrismaClient, '$queryRawUnsafe'>): Queryable {
@@ -65,8 +69,8 @@ export function pgRawSql(pool: pg.Pool): RawSql {
           // accepts several statements in one string.
           await client.query(script);
         },
-        async query<Row>(text: string, params?: unknown[]) {
-          return (await client.query(text, params)).rows as Row[];
+        async query<Row>(text: string, params: unknown[] = [], prepared?: string) {
+          return (await client.query({ text, values: params, name: prepared })).rows as Row[];
         },
       });
     } finally {
@@ -86,8 +90,8 @@ export function pgRawSql(pool: pg.Pool): RawSql {
     }
   }
   return {
-    async query<Row>(text: string, params?: unknown[]) {
-      return (await pool.query(text, params)).rows as Row[];
+    async query<Row>(text: string, params: unknown[] = [], prepared?: string) {
+      return (await pool.query({ text, values: params, name: prepared })).rows as Row[];
     },
     withConnection,
     copyOut,

@@ -255,6 +255,9 @@ async function appendInOneStatement(
     ), inserted AS (${insertFrom('r', '(SELECT first FROM reserved) + ord - 1', '$2')})
     SELECT first FROM reserved`,
     [entries.length, ...rows.params],
+    // Parsed and planned once per connection: that was 0.35 ms of the server's 2.4 ms
+    // for a 64-event insert, the size a request from 64 awaiting callers carries.
+    'auditlog_append',
   );
   if (!head) throw new Error('LogHead row is missing: the database was not migrated');
   const first = Number(head.first);
@@ -334,3 +337,4 @@ function insertFrom(source: string, seq: string, salts: string): string {
       substring(${salts}::bytea FROM (ord::int - 1) * ${SALT_BYTES} + 1 FOR ${SALT_BYTES})
     FROM ${source}`;
 }
+

@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
   type AuditClient,
   AuditInputError,
@@ -217,6 +220,23 @@ describe('the SDK against the real server', () => {
       QueueFullError,
     );
     expect((await throwing.close({ timeoutMs: 50 })).abandoned).toBe(2);
+  });
+
+  it('gives up on time in close() while a server takes the request and never answers', async () => {
+    const silent = createServer(() => {}).listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    const { port } = silent.address() as AddressInfo;
+    const sdk = client({ url: `http://127.0.0.1:${port}`, lingerMs: 0 });
+    const receipt = sdk.logAction({ actorId: 'sdk-silent', action: 'doc.edited' });
+    const outcome = Promise.resolve(receipt).catch((error: NotDeliveredError) => error.reason);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(sdk.stats().sending).toBe(1);
+    const started = performance.now();
+    expect((await sdk.close({ timeoutMs: 100 })).abandoned).toBe(1);
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(await outcome).toBe('closed');
+    silent.closeAllConnections();
+    silent.close();
   });
 
   it('under block, holds callers back and loses nothing once the server is up', async () => {

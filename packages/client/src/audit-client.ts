@@ -50,7 +50,7 @@ export function createAuditClient(options: AuditClientOptions) {
   const maxQueue = options.maxQueue ?? 10_000;
   const whenFull = options.whenFull ?? 'block';
   const { baseMs = 100, maxMs = 10_000 } = options.retry ?? {};
-  const logMany = logManyRequest(options);
+  const logMany = logManyRequest({ ...options, maxInFlight });
 
   const queue: Item[] = [];
   const blocked: Item[] = [];
@@ -236,7 +236,7 @@ export function createAuditClient(options: AuditClientOptions) {
     for (let attempt = 0; ; attempt++) {
       try {
         stats.requests += 1;
-        const results = await logMany(body);
+        const results = await logMany.send(body);
         for (const [i, item] of batch.entries()) {
           settle(item, { ok: true, delivery: results[i] as Delivery });
         }
@@ -331,6 +331,8 @@ export function createAuditClient(options: AuditClientOptions) {
           : setTimeout(() => {
               abandon = true;
               for (const done of wake) done();
+              // Requests under way fail now (node:http), rather than when the server answers.
+              logMany.close();
               for (const item of queue
                 .splice(0)
                 .map((i) => dequeue(i) as Item)
@@ -344,6 +346,7 @@ export function createAuditClient(options: AuditClientOptions) {
             }, closeOptions.timeoutMs);
       await flush();
       clearTimeout(timer);
+      logMany.close();
       return this.stats();
     },
     stats(): AuditClientStats {

@@ -39,6 +39,7 @@ export interface AuditClientOptions {
   redact?: RedactOptions;
   /** Hears of every event that will not be delivered, and why. */
   onNotDelivered?: (entry: AuditEntry, error: NotDeliveredError) => void;
+  /** Sends through this fetch rather than node:http (a runtime without it; tests). */
   fetch?: typeof fetch;
 }
 

@@ -264,3 +264,24 @@ describe.each(TEST_DRIVERS)('a retention run killed while dropping a month, on %
     });
   });
 });
+
+describe.each(TEST_DRIVERS)('appends on %s after a run drops partitions', (driver) => {
+  const t = useTestStore(driver);
+
+  it('go on, numbered without a gap, on the append statement prepared before the run', async () => {
+    const recent = () => event(new Date());
+    await t.store.append([recent(), recent()]);
+    await t.store.append([event(new Date('2026-03-02T00:00:00Z'))]);
+    await t.store.integrated();
+    await t.store.issueCheckpoint(generateKeyPairSync('ed25519').privateKey);
+    const retention = new RetentionStore(t.db);
+    await retention.setPolicy({ defaultDays: 90, overrides: [], archive: false });
+    const run = await retention.run({ dryRun: false, now: NOW });
+    expect(run.partitionsDropped).toEqual(['AuditLog_y2026m03']);
+    const after = await t.store.append([recent(), recent()]);
+    expect(after.map((r) => [r.seq, r.duplicate])).toEqual([
+      [3, false],
+      [4, false],
+    ]);
+  });
+});

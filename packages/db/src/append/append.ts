@@ -255,8 +255,8 @@ async function appendInOneStatement(
     ), inserted AS (${insertFrom('r', '(SELECT first FROM reserved) + ord - 1', '$2')})
     SELECT first FROM reserved`,
     [entries.length, ...rows.params],
-    // Parsed and planned once per connection: that was 0.35 ms of the server's 2.4 ms
-    // for a 64-event insert, the size a request from 64 awaiting callers carries.
+    // Parsed and planned once per connection: that was 0.35 ms of PostgreSQL's 2.4 ms of
+    // CPU for a 64-event insert, the size a request from 64 awaiting callers carries.
     'auditlog_append',
   );
   if (!head) throw new Error('LogHead row is missing: the database was not migrated');
@@ -337,4 +337,3 @@ function insertFrom(source: string, seq: string, salts: string): string {
       substring(${salts}::bytea FROM (ord::int - 1) * ${SALT_BYTES} + 1 FOR ${SALT_BYTES})
     FROM ${source}`;
 }
-

@@ -15,7 +15,8 @@ import { type Item, type Outcome, Receipt, whenSettled } from './receipt';
 import { redact, redactChanges } from './redact';
 import { backoffMs, isRetryable, retryAfterMs, statusOf } from './retry';
 
-// Room in a request for tRPC's framing around the events.
+// A request body's bound: the server's, less a margin that dates from when tRPC's client
+// wrapped the events (BatchBody counts the array's own brackets and commas).
 const REQUEST_BYTES = LIMITS.requestBytes - 64 * 1024;
 
 // The entry is built as one literal of the schema's fields rather than by spreading the

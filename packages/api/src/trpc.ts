@@ -6,7 +6,7 @@ import {
 } from '@auditlog/db';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError, z } from 'zod';
-import { can, type Permission, REFUSALS } from './auth/principal';
+import { can, type Permission, type Principal, REFUSALS } from './auth/principal';
 import type { Context } from './context';
 import { errorIdOf, internalErrorMessage } from './errors';
 
@@ -67,24 +67,35 @@ export const createCallerFactory = t.createCallerFactory;
 /** Open to anyone: signing in, and asking who one is. */
 export const publicProcedure = t.procedure.use(domainErrors);
 
-/** Any signed-in person or valid API key. */
-export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
-  if (!ctx.principal) {
+/** The caller, refused as UNAUTHORIZED when nobody has signed in or shown a valid key. */
+function signedIn(principal: Principal | null): Principal {
+  if (!principal) {
     throw new TRPCError({ code: 'UNAUTHORIZED', message: REFUSALS.unauthenticated });
   }
-  return next({ ctx: { ...ctx, principal: ctx.principal } });
-});
+  return principal;
+}
+
+/**
+ * Any signed-in person or valid API key. Only the principal is passed on: tRPC merges it
+ * into the context, so the context is not copied here once more.
+ */
+export const authedProcedure = publicProcedure.use(({ ctx, next }) =>
+  next({ ctx: { principal: signedIn(ctx.principal) } }),
+);
 
 /**
  * Callers holding `permission`: a role that includes it (admin, auditor) or an API key
- * with that scope. Everyone else gets FORBIDDEN, naming what was missing.
+ * with that scope. Everyone else gets FORBIDDEN, naming what was missing. One middleware
+ * checks both: each level of tRPC's middleware chain copies the call's options and
+ * context, once per call.
  */
 export const procedureWith = (permission: Permission) =>
-  authedProcedure.use(({ ctx, next }) => {
-    if (!can(ctx.principal, permission)) {
+  publicProcedure.use(({ ctx, next }) => {
+    const principal = signedIn(ctx.principal);
+    if (!can(principal, permission)) {
       throw new TRPCError({ code: 'FORBIDDEN', message: REFUSALS.forbidden(permission) });
     }
-    return next();
+    return next({ ctx: { principal } });
   });
 
 export const writeProcedure = procedureWith('log:write');

@@ -4,22 +4,26 @@
  * run (partitions dropped, the boundary day deleted in batches) is started through the
  * server's API as an admin would, so it runs in the server's process as the scheduler's
  * runs do, and is timed from request to answer beside a plain DELETE of the same rows
- * from an unpartitioned copy with the same indexes. The p99 of 64 concurrent logAction
- * callers answered while the run lasts is set beside that of the same load without a run.
+ * from an unpartitioned copy with the same indexes. The p99 of logAction calls under way
+ * while the run lasts is set beside that of the same load without a run, under two loads,
+ * each with a run on its own fresh copy of the history: 64 callers each sending again when
+ * answered (which saturates this machine), and calls sent on a fixed schedule at half the
+ * rate those callers reached (an open loop, timed from when each call was due).
  *
  *   pnpm build && pnpm --filter @auditlog/bench bench:retention [--size large] [--archive] [--reuse]
  *
- * `--reuse` keeps the loaded and hashed history and the baseline's table as a template
- * database and copies it on later runs (at 10M, a run then takes about 4 minutes instead
- * of 25): tune and re-run at full size.
+ * The loaded and hashed history (and the baseline's table) is kept as a template database
+ * while the benchmark runs; `--reuse` keeps it afterwards and copies it on later runs (at
+ * 10M, a run then takes minutes instead of 25): tune and re-run at full size.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   AuditStore,
+  type Database,
   directoryArchiveStorage,
   migrate,
   openDatabase,
@@ -30,7 +34,8 @@ import { testSql } from '@auditlog/db/testing';
 import pg from 'pg';
 import { benchEntries } from './entries';
 import { loadHistory } from './http/history';
-import { mutate, startServer } from './http/server';
+import { pacedLogActionLoad } from './http/paced-load';
+import { mutate, type RunningServer, startServer, treeCaughtUp } from './http/server';
 import { logActionLoad, percentile } from './http/workloads';
 
 const { values: args } = parseArgs({
@@ -57,50 +62,59 @@ const seconds = async (work: () => Promise<unknown>) => {
 
 const admin = new pg.Client({ connectionString: `${SERVER}/postgres` });
 await admin.connect();
-await admin.query(`DROP DATABASE IF EXISTS ${NAME} WITH (FORCE)`);
 const template = `${NAME}_template_${EVENTS}`;
+const url = `${SERVER}/${NAME}`;
+/** A fresh copy of the loaded history to measure on (a run changes what it runs on). */
+async function freshCopy() {
+  await admin.query(`DROP DATABASE IF EXISTS ${NAME} WITH (FORCE)`);
+  // FILE_COPY copies the files after a checkpoint; the default writes every page to WAL.
+  await admin.query(`CREATE DATABASE ${NAME} TEMPLATE ${template} STRATEGY FILE_COPY`);
+  const db = await openDatabase({ url });
+  // A template kept from an earlier build may predate the latest migrations.
+  await migrate(db);
+  return db;
+}
+const sqlOn =
+  (db: Database) =>
+  <Row>(text: string, params?: unknown[]) =>
+    testSql<Row>(db, text, params);
+
 const [saved] = args.reuse
   ? (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [template])).rows
   : [];
-await admin.query(`CREATE DATABASE ${NAME}${saved ? ` TEMPLATE ${template}` : ''}`);
-const url = `${SERVER}/${NAME}`;
-let db = await openDatabase({ url });
-const sql = <Row>(text: string, params?: unknown[]) => testSql<Row>(db, text, params);
 console.log(
   `PostgreSQL: ${fmt(EVENTS)} events over 12 months${saved ? `, copied from ${template}` : ''}`,
 );
-// A copied template may predate the latest migrations.
-await migrate(db);
 if (!saved) {
+  await admin.query(`DROP DATABASE IF EXISTS ${NAME} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${NAME}`);
+  const db = await openDatabase({ url });
+  const sql = sqlOn(db);
+  await migrate(db);
   await loadHistory(sql, EVENTS, (n) => process.stdout.write(`\r  loaded ${fmt(n)} events`), 365);
   const store = new AuditStore(db);
   process.stdout.write(', hashing them into the tree…');
   await store.integrated();
   await store.issueCheckpoint(generateKeyPairSync('ed25519').privateKey);
   await store.close();
-  console.log(' done');
-}
-// The baseline: the same rows deleted from a plain table of the same rows and indexes
-// (kept in the template too: at 10M, copying and vacuuming it takes minutes).
-const [plain] = await sql<{ table: string | null }>(
-  `SELECT to_regclass('bench_plain')::text AS table`,
-);
-if (!plain?.table) {
+  // The baseline's plain table of the same rows and indexes is kept in the template too:
+  // at 10M, copying and vacuuming it takes minutes.
   await sql('CREATE TABLE bench_plain (LIKE "AuditLog" INCLUDING DEFAULTS INCLUDING INDEXES)');
   await sql('INSERT INTO bench_plain SELECT * FROM "AuditLog"');
   await sql('VACUUM ANALYZE bench_plain');
-}
-if (args.reuse && !(saved && plain?.table)) {
+  console.log(' done');
   // A database with open connections cannot be copied: the template is taken closed.
   await db.close();
   await admin.query(`DROP DATABASE IF EXISTS ${template}`);
-  await admin.query(`CREATE DATABASE ${template} TEMPLATE ${NAME}`);
-  db = await openDatabase({ url });
-  console.log(`Kept as ${template} for later --reuse runs (drop it when done).`);
+  await admin.query(`CREATE DATABASE ${template} TEMPLATE ${NAME} STRATEGY FILE_COPY`);
 }
+
 // The policy: kept as many whole days as reach back to the start of the fourth month, so
 // the three before it (the first partly filled) expire whole, and part of a day of the
-// fourth is deleted row by row.
+// fourth is deleted row by row. The plain DELETE of the same rows is timed on the first
+// copy, before its run.
+let db = await freshCopy();
+let sql = sqlOn(db);
 const [{ month } = { month: '' }] = await sql<{ month: string }>(
   `SELECT to_char(date_trunc('month', min("createdAt") AT TIME ZONE 'UTC') + interval '3 months', 'YYYY-MM-DD') AS month FROM "AuditLog"`,
 );
@@ -111,76 +125,126 @@ const [{ n: expiring } = { n: '0' }] = await sql<{ n: string }>(
   'SELECT count(*)::text AS n FROM "AuditLog" WHERE "createdAt" < $1',
   [cutoff],
 );
-
 const plainDelete = await seconds(() =>
   sql('DELETE FROM bench_plain WHERE "createdAt" < $1', [cutoff]),
 );
 // A DELETE only marks rows dead: their space and index entries come back at VACUUM.
 const plainVacuum = await seconds(() => sql('VACUUM bench_plain'));
-await sql('DROP TABLE bench_plain');
 
-const server = await startServer({
-  DATABASE_URL: url,
-  DATA_DIR: await mkdtemp(join(tmpdir(), 'bench-retention-')),
-  RETENTION_INTERVAL_MINUTES: '0',
-});
-const retention = new RetentionStore(db, {
-  archives: args.archive
-    ? directoryArchiveStorage(await mkdtemp(join(tmpdir(), 'bench-archives-')))
-    : undefined,
-});
-try {
-  // What the server's hourly task has done long before a month expires: each sealed month
-  // summarised once, so that the run drops it without reading it.
-  let summarised: string[] = [];
-  const summarising = await seconds(async () => {
-    summarised = await retention.summarizeSealedMonths();
+const entry = (i: number) => benchEntries(1, i)[0] as never;
+// The servers' data directories (their signing keys) and any archives, removed at the end.
+const scratch = await mkdtemp(join(tmpdir(), 'bench-retention-'));
+type Load = Awaited<ReturnType<typeof logActionLoad>>;
+
+/**
+ * One run under `load` on the copy in `db`, through the server, beside the same load
+ * without a run just before it.
+ */
+async function measure(load: (server: RunningServer) => Promise<Load>) {
+  await sql('DROP TABLE IF EXISTS bench_plain');
+  const server = await startServer({
+    DATABASE_URL: url,
+    DATA_DIR: await mkdtemp(join(scratch, 'data-')),
+    RETENTION_INTERVAL_MINUTES: '0',
   });
-  const entry = (i: number) => benchEntries(1, i)[0] as never;
-  // A first load warms the server (connections, JIT) so that the two measured ones compare.
-  await logActionLoad(server, entry, 64, 3);
-  const quiet = await logActionLoad(server, entry, 64, LOAD_SECONDS);
-  await retention.setPolicy({ defaultDays: days, overrides: [], archive: args.archive ?? false });
-  let run: RetentionRunRecord | undefined;
-  let [runStart, runEnd] = [0, 0];
-  const [busy] = await Promise.all([
-    logActionLoad(server, entry, 64, LOAD_SECONDS),
-    new Promise((resolve) => setTimeout(resolve, 1000)).then(async () => {
-      runStart = performance.now();
-      const answer = await mutate(
-        server.base,
-        'retention.run',
-        { dryRun: false },
-        server.adminCookie,
-      );
-      runEnd = performance.now();
-      run = ((await answer.json()) as { result: { data: RetentionRunRecord } }).result.data;
-    }),
-  ]);
-  const runSeconds = (runEnd - runStart) / 1000;
-  // Only the calls answered while the run lasted: the rest of the load would dilute it.
-  const quietP99 = quiet.p99Between(0, Number.POSITIVE_INFINITY);
-  const duringP99 = busy.p99Between(runStart, runEnd);
-  // A p99 over a window as short as the run swings more than one over the whole load:
-  // the quiet load's windows of the same length say how much.
-  const windows = quiet.p99Windows(runEnd - runStart);
-  const typical = percentile(windows, 50);
-  const verified = await new AuditStore(db).verify();
+  const retention = new RetentionStore(db, {
+    archives: args.archive
+      ? directoryArchiveStorage(await mkdtemp(join(scratch, 'archives-')))
+      : undefined,
+  });
+  try {
+    // What the server's hourly task has done long before a month expires: each sealed
+    // month summarised once, so that the run drops it without reading it.
+    let summarised: string[] = [];
+    const summarising = await seconds(async () => {
+      summarised = await retention.summarizeSealedMonths();
+    });
+    // A first load warms the server (connections, JIT) so that the two measured ones
+    // compare. Each measured load starts once the tree has hashed what the last one
+    // stored: catching up on the warm-up's 7,000-odd events took the first second of the
+    // quiet load's CPU.
+    await logActionLoad(server, entry, 64, 3);
+    await treeCaughtUp(server);
+    const quiet = await load(server);
+    await retention.setPolicy({ defaultDays: days, overrides: [], archive: args.archive ?? false });
+    await treeCaughtUp(server);
+    let run: RetentionRunRecord | undefined;
+    let [runStart, runEnd] = [0, 0];
+    const [busy] = await Promise.all([
+      load(server),
+      new Promise((resolve) => setTimeout(resolve, 1000)).then(async () => {
+        runStart = performance.now();
+        const answer = await mutate(
+          server.base,
+          'retention.run',
+          { dryRun: false },
+          server.adminCookie,
+        );
+        runEnd = performance.now();
+        run = ((await answer.json()) as { result: { data: RetentionRunRecord } }).result.data;
+      }),
+    ]);
+    if (!run) throw new Error('the run did not answer');
+    // Only the calls under way while the run lasted: the rest of the load would dilute it.
+    // A p99 over a window as short as the run swings more than one over the whole load:
+    // the quiet load's windows of the same length say how much.
+    const windows = quiet.p99Windows(runEnd - runStart);
+    return {
+      run,
+      runSeconds: (runEnd - runStart) / 1000,
+      quiet,
+      busy,
+      quietP99: quiet.p99Between(0, Number.POSITIVE_INFINITY),
+      duringP99: busy.p99Between(runStart, runEnd),
+      windows,
+      summarised,
+      summarising,
+      verified: await new AuditStore(db).verify(),
+    };
+  } finally {
+    await server.stop();
+  }
+}
 
-  console.log(`
-Policy: keep ${days} days; ${fmt(Number(expiring))} events expire (${fmt(run?.partitionsDropped.length ?? 0)} months whole: ${run?.partitionsDropped.join(', ')})${run?.archive ? `; archived first, read back and verified: ${fmt(run.archive.events)} events in ${fmt(run.archive.bytes / 2 ** 20, 1)} MiB` : ''}
+const results: { label: string; result: Awaited<ReturnType<typeof measure>> }[] = [];
+try {
+  const callers = await measure((server) => logActionLoad(server, entry, 64, LOAD_SECONDS));
+  results.push({ label: '64 callers, each sending when answered', result: callers });
+  await db.close();
+  db = await freshCopy();
+  sql = sqlOn(db);
+  // Half of what the 64 callers reached without a run: a busy server, not a saturated one.
+  const rate = Math.round(callers.quiet.rate / 2);
+  results.push({
+    label: `${fmt(rate)} calls/s sent on schedule (half the callers' rate)`,
+    result: await measure((server) => pacedLogActionLoad(server, entry, rate, LOAD_SECONDS)),
+  });
+} finally {
+  await db.close();
+  await admin.query(`DROP DATABASE IF EXISTS ${NAME} WITH (FORCE)`);
+  await rm(scratch, { recursive: true, force: true });
+  if (args.reuse) console.log(`Kept ${template} for later --reuse runs (drop it when done).`);
+  else await admin.query(`DROP DATABASE IF EXISTS ${template}`);
+  await admin.end();
+}
+
+const [first] = results;
+if (!first) throw new Error('nothing was measured');
+const { run } = first.result;
+console.log(`
+Policy: keep ${days} days; ${fmt(Number(expiring))} events expire (${fmt(run.partitionsDropped.length)} months whole: ${run.partitionsDropped.join(', ')})${run.archive ? `; archived first, read back and verified: ${fmt(run.archive.events)} events in ${fmt(run.archive.bytes / 2 ** 20, 1)} MiB` : ''}
+The plain DELETE of the same rows: ${fmt(plainDelete, 2)} s, then VACUUM ${fmt(plainVacuum, 2)} s.
+`);
+for (const { label, result: r } of results) {
+  console.log(`Under logAction load: ${label}, ${LOAD_SECONDS} s with and without a run
 
 | workload | ours | baseline, same run | ratio | target |
 |---|---|---|---|---|
-| retention run, ${fmt(EVENTS)} events | ${fmt(runSeconds, 2)} s, ${fmt(run?.deleted ?? 0)} deleted | plain DELETE of the same rows ${fmt(plainDelete, 2)} s, then VACUUM ${fmt(plainVacuum, 2)} s | ${fmt(runSeconds / plainDelete, 2)} (${fmt(runSeconds / (plainDelete + plainVacuum), 2)} with VACUUM) | < 1 s |
-| logAction p99, 64 callers, answered during the run | ${fmt(duringP99, 1)} ms (${fmt(busy.rate)} ev/s over the ${LOAD_SECONDS} s load) | the same load without a run ${fmt(quietP99, 1)} ms, ${fmt(quiet.rate)} ev/s | ${fmt(duringP99 / quietP99, 2)} | < 1.10 |
-| the same, against the quiet load's windows as long as the run | | median p99 ${fmt(typical, 1)} ms (${fmt(windows[0] ?? 0, 1)}–${fmt(windows.at(-1) ?? 0, 1)} over ${windows.length} windows) | ${fmt(duringP99 / typical, 2)} | |
+| retention run, ${fmt(EVENTS)} events | ${fmt(r.runSeconds, 2)} s, ${fmt(r.run.deleted)} deleted | plain DELETE ${fmt(plainDelete, 2)} s (${fmt(plainDelete + plainVacuum, 2)} s with VACUUM) | ${fmt(r.runSeconds / plainDelete, 2)} (${fmt(r.runSeconds / (plainDelete + plainVacuum), 2)} with VACUUM) | < 1 s |
+| logAction p99, calls under way during the run | ${fmt(r.duringP99, 1)} ms (${fmt(r.busy.rate)} ev/s over the load) | the same load without a run ${fmt(r.quietP99, 1)} ms, ${fmt(r.quiet.rate)} ev/s | ${fmt(r.duringP99 / r.quietP99, 2)} | < 1.10 |
+| the same, against the quiet load's windows as long as the run | | median p99 ${fmt(percentile(r.windows, 50), 1)} ms (${fmt(r.windows[0] ?? 0, 1)}–${fmt(r.windows.at(-1) ?? 0, 1)} over ${r.windows.length} windows) | ${fmt(r.duringP99 / percentile(r.windows, 50), 2)} | |
 
-Sealed months summarised beforehand (the server does it hourly, once a month is sealed): ${summarised.length} in ${fmt(summarising, 2)} s.
-Verification after the run: ${verified.ok ? 'intact' : `FAILED: ${verified.problem?.reason}`}, ${fmt(verified.pruned?.events ?? 0)} events proven by their recorded hashes.`);
-} finally {
-  await server.stop();
-  await db.close();
-  await admin.query(`DROP DATABASE IF EXISTS ${NAME} WITH (FORCE)`);
-  await admin.end();
+Sealed months summarised beforehand (the server does it hourly, once a month is sealed): ${r.summarised.length} in ${fmt(r.summarising, 2)} s.
+Verification after the run: ${r.verified.ok ? 'intact' : `FAILED: ${r.verified.problem?.reason}`}, ${fmt(r.verified.pruned?.events ?? 0)} events proven by their recorded hashes.
+`);
 }

@@ -1,7 +1,8 @@
 /**
  * The SDK through the real path: the built server over HTTP with an API key, hashing on.
  *   1. Batched ingest: one client sending 200,000 events as fast as it will take them,
- *      beside a raw COPY of the same events into a plain table, in the same run.
+ *      beside a raw COPY of the same events into a plain table, in the same run; three
+ *      such pairs, and their median ratio.
  *   2. 64 concurrent callers awaiting logAction (each until its event is stored): events/s
  *      and the latency of each call.
  *   3. CPU: a host app answering 1,000 requests/s with and without recording each through
@@ -12,7 +13,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AuditEntry } from '@auditlog/audit';
@@ -21,10 +22,11 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { benchEntries } from './entries';
 import { copyInRate, plainTable } from './http/raw-postgres';
-import { freePort, type RunningServer, startServer } from './http/server';
+import { freePort, type RunningServer, startServer, treeCaughtUp } from './http/server';
 import { percentile } from './http/workloads';
 
 const INGEST = Number(process.env.BENCH_SDK_EVENTS ?? 200_000);
+const INGEST_PAIRS = 3;
 const CALLERS = 64;
 const LOAD_SECONDS = 10;
 const HOST_PAIRS = 5;
@@ -36,26 +38,6 @@ const fmt = (n: number, digits = 0) =>
 const keyOf = (server: RunningServer) => server.authorization.slice('Bearer '.length);
 const entries = benchEntries(10_000);
 const entry = (i: number): Omit<AuditEntry, 'id'> => entries[i % entries.length] as AuditEntry;
-
-/**
- * Waits until the tree has taken in every stored event, so that one workload's hashing
- * does not run beneath the next one's measurement; answers how long that took.
- */
-async function treeCaughtUp(server: RunningServer): Promise<number> {
-  const started = performance.now();
-  for (;;) {
-    const response = await fetch(`${server.base}/trpc/integrity.checkpoint`, {
-      headers: { authorization: server.authorization },
-    });
-    const { tree } = (
-      (await response.json()) as {
-        result: { data: { tree: { logSize: number; treeSize: number } } };
-      }
-    ).result.data;
-    if (tree.treeSize >= tree.logSize) return (performance.now() - started) / 1000;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 /** One client, as many events as it will take: rows/s from the first call to the last ack. */
 async function batchedIngest(server: RunningServer): Promise<number> {
@@ -151,18 +133,29 @@ const url = `${SERVER}/${NAME}`;
 
 console.log('PostgreSQL (the built server, WORKERS one per core)');
 const postgres = await startServer({ DATABASE_URL: url, CHECKPOINT_INTERVAL_SECONDS: '0' });
-const ingest = await batchedIngest(postgres);
-console.log(
-  `  the tree took in the last events ${fmt(await treeCaughtUp(postgres), 1)} s after the last ack`,
-);
+// One pair's ratio swung from 0.44 to 0.61 between runs of the same build: three pairs
+// (the SDK's ingest, then the COPY, side by side) are measured, and their median counts,
+// as the host's CPU is read below. Each ingest goes into the log the last ones filled,
+// and each COPY into a table holding as many events as the log held before that ingest.
 const client = new pg.Client({ connectionString: url });
 await client.connect();
-await plainTable(client, 'bench_copy', 0);
-const copy = await copyInRate(url, 'bench_copy', INGEST);
+const pairs: { ingest: number; copy: number; caughtUp: number }[] = [];
+for (let pair = 0; pair < INGEST_PAIRS; pair++) {
+  const ingest = await batchedIngest(postgres);
+  const caughtUp = await treeCaughtUp(postgres);
+  await plainTable(client, 'bench_copy', pair * INGEST);
+  pairs.push({ ingest, copy: await copyInRate(url, 'bench_copy', INGEST), caughtUp });
+}
 await client.end();
+const ratios = pairs.map((p) => p.ingest / p.copy);
 console.log(
-  `  batched ingest through the SDK: ${fmt(ingest)} events/s; raw COPY of the same events: ${fmt(copy)} rows/s; ratio ${fmt(ingest / copy, 2)} (target >= 0.50)`,
+  `  batched ingest through the SDK against a raw COPY of the same events (median of ${INGEST_PAIRS} pairs): ratio ${fmt(percentile(ratios, 50), 2)} (target >= 0.50)`,
 );
+for (const p of pairs) {
+  console.log(
+    `    ${fmt(p.ingest)} events/s against ${fmt(p.copy)} rows/s: ${fmt(p.ingest / p.copy, 2)}; the tree took in the last events ${fmt(p.caughtUp, 1)} s after the last ack`,
+  );
+}
 await treeCaughtUp(postgres);
 const callers = await concurrentCallers(postgres);
 console.log(
@@ -188,10 +181,8 @@ await admin.query(`DROP DATABASE IF EXISTS ${NAME} WITH (FORCE)`);
 await admin.end();
 
 console.log('PGlite (the built server, embedded database)');
-const pglite = await startServer({
-  DATA_DIR: await mkdtemp(join(tmpdir(), 'bench-sdk-')),
-  CHECKPOINT_INTERVAL_SECONDS: '0',
-});
+const dataDir = await mkdtemp(join(tmpdir(), 'bench-sdk-'));
+const pglite = await startServer({ DATA_DIR: dataDir, CHECKPOINT_INTERVAL_SECONDS: '0' });
 console.log(`  batched ingest through the SDK: ${fmt(await batchedIngest(pglite))} events/s`);
 await treeCaughtUp(pglite);
 const embedded = await concurrentCallers(pglite);
@@ -199,3 +190,4 @@ console.log(
   `  ${CALLERS} concurrent logAction callers: ${fmt(embedded.rate)} events/s, p50 ${fmt(embedded.p50, 1)} ms, p99 ${fmt(embedded.p99, 1)} ms`,
 );
 await pglite.stop();
+await rm(dataDir, { recursive: true, force: true });

@@ -10,7 +10,7 @@
  * PostgreSQL at BENCH_DATABASE_URL's server (default postgresql://postgres@127.0.0.1:5432);
  * the database `auditlog_bench` is dropped and made again.
  */
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -180,10 +180,8 @@ async function benchPostgres() {
   } else {
     await prepare(db, EVENTS);
   }
-  const server = await startServer({
-    DATABASE_URL: url,
-    DATA_DIR: await mkdtemp(join(tmpdir(), 'bench-http-')),
-  });
+  const dataDir = await mkdtemp(join(tmpdir(), 'bench-http-'));
+  const server = await startServer({ DATABASE_URL: url, DATA_DIR: dataDir });
   try {
     // Reads first, on the loaded history.
     const pages = await firstPages(server);
@@ -247,6 +245,7 @@ async function benchPostgres() {
     await client.end();
   } finally {
     await server.stop();
+    await rm(dataDir, { recursive: true, force: true });
     await db.close();
   }
 }
@@ -304,6 +303,7 @@ async function benchPglite() {
     printPlans('PGlite query plans:', plans);
   } finally {
     await raw.close();
+    await rm(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -85,6 +85,26 @@ export async function mutate(
   return response;
 }
 
+/**
+ * Waits until the tree has taken in every stored event, so that one workload's hashing
+ * does not run beneath the next one's measurement; answers how long that took.
+ */
+export async function treeCaughtUp(server: RunningServer): Promise<number> {
+  const started = performance.now();
+  for (;;) {
+    const response = await fetch(`${server.base}/trpc/integrity.checkpoint`, {
+      headers: { authorization: server.authorization },
+    });
+    const { tree } = (
+      (await response.json()) as {
+        result: { data: { tree: { logSize: number; treeSize: number } } };
+      }
+    ).result.data;
+    if (tree.treeSize >= tree.logSize) return (performance.now() - started) / 1000;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 /** Signs in as the admin and makes a key with every scope, as an operator would. */
 async function signIn(base: string): Promise<{ authorization: string; adminCookie: string }> {
   const signedIn = await mutate(base, 'auth.signIn', ADMIN);

@@ -131,23 +131,33 @@ export async function logActionLoad(
   });
   const failed = result.non2xx + result.errors + result.timeouts;
   if (failed > 0) throw new Error(`logAction: ${failed} of ${result.requests.total} failed`);
-  /** The p99 of the calls answered between two moments (performance.now()). */
-  const p99Between = (from: number, to: number) =>
-    percentile(
-      answers.filter((a) => a.at >= from && a.at <= to).map((a) => a.ms),
-      99,
-    );
   return {
     rate: result.requests.total / result.duration,
     p50: result.latency.p50,
     p99: result.latency.p99,
+    ...latencyWindows(answers.map(({ at, ms }) => ({ from: at - ms, to: at }))),
+  };
+}
+
+/** Calls' spans (performance.now() when each began and was answered). */
+export function latencyWindows(calls: { from: number; to: number }[]) {
+  /**
+   * The p99 of the calls under way at any time between two moments: a call that a stall
+   * kept waiting counts though it was answered after.
+   */
+  const p99Between = (from: number, to: number) =>
+    percentile(
+      calls.filter((c) => c.to >= from && c.from <= to).map((c) => c.to - c.from),
+      99,
+    );
+  return {
     p99Between,
     /**
      * The p99 of every window `ms` long, one starting each tenth of `ms`, sorted: how
      * the p99 over a span as short as a retention run's varies under this load alone.
      */
     p99Windows: (ms: number) => {
-      const [first, last] = [answers[0]?.at ?? 0, answers.at(-1)?.at ?? 0];
+      const [first, last] = [calls[0]?.to ?? 0, calls.at(-1)?.to ?? 0];
       const windows: number[] = [];
       for (let from = first; from + ms <= last; from += ms / 10) {
         windows.push(p99Between(from, from + ms));

@@ -210,10 +210,18 @@ describe('the server process', () => {
   }, 120_000);
 });
 
-/** The server processes a primary started (Linux: read from /proc). */
+/**
+ * The server processes a primary started (Linux: read from /proc). Only those running the
+ * server's entry count: tsx, which runs the server here, may have an esbuild process of its
+ * own beside them while its cache of compiled files is cold.
+ */
 async function workerPids(primary: number): Promise<number[]> {
   const children = await readFile(`/proc/${primary}/task/${primary}/children`, 'utf8');
-  return children.trim().split(/\s+/).filter(Boolean).map(Number);
+  const pids = children.trim().split(/\s+/).filter(Boolean).map(Number);
+  const commands = await Promise.all(
+    pids.map((pid) => readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')),
+  );
+  return pids.filter((_, i) => commands[i]?.includes('main.ts'));
 }
 
 /** A POST on a connection of its own (no keep-alive), answered with its status and body. */

@@ -132,7 +132,13 @@ await admin.query(`CREATE DATABASE ${NAME}`);
 const url = `${SERVER}/${NAME}`;
 
 console.log('PostgreSQL (the built server, WORKERS one per core)');
-const postgres = await startServer({ DATABASE_URL: url, CHECKPOINT_INTERVAL_SECONDS: '0' });
+// Its own data directory (the signing key), not the repository's .data of `pnpm start`.
+const keyDir = await mkdtemp(join(tmpdir(), 'bench-sdk-key-'));
+const postgres = await startServer({
+  DATABASE_URL: url,
+  DATA_DIR: keyDir,
+  CHECKPOINT_INTERVAL_SECONDS: '0',
+});
 // One pair's ratio swung from 0.44 to 0.61 between runs of the same build: three pairs
 // (the SDK's ingest, then the COPY, side by side) are measured, and their median counts,
 // as the host's CPU is read below. Each ingest goes into the log the last ones filled,
@@ -177,6 +183,7 @@ console.log(
   `    each pair (without, with): ${without.map((w, i) => `${fmt(w, 1)}/${fmt(withSdk[i] as number, 1)}`).join(', ')}`,
 );
 await postgres.stop();
+await rm(keyDir, { recursive: true, force: true });
 await admin.query(`DROP DATABASE IF EXISTS ${NAME} WITH (FORCE)`);
 await admin.end();
 
